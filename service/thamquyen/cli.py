@@ -1,0 +1,59 @@
+"""The `thamquyen` command line: one sub-command per module, errors without tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from .rdfio import InputError
+
+# Each module exposes register(subparsers); its parser sets `handler` (args -> exit code).
+COMMAND_MODULES = (
+    "thamquyen.cli_validate",
+    "thamquyen.cli_lookup",
+    "thamquyen.cli_query",
+    "thamquyen.cli_serve",
+    "thamquyen.cli_import",
+    "thamquyen.cli_bench",
+)
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every sub-command that is installed."""
+    parser = argparse.ArgumentParser(
+        prog="thamquyen",
+        description="Tra cứu thẩm quyền: ai giữ thẩm quyền nào, ở đâu, khi nào, theo căn cứ nào.")
+    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    logging.getLogger("rdflib").setLevel(logging.CRITICAL)
+    args = build_parser().parse_args(argv)
+    lang = getattr(args, "lang", "vi")
+    try:
+        return int(args.handler(args) or 0)
+    except InputError as exc:
+        print(("Lỗi: " if lang == "vi" else "Error: ") + exc.render(lang), file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,393 @@
+"""Who holds power P in unit U on date D — vocabulary.md's meaning, over an in-memory index.
+
+The index is read from the store with the SELECTs in queries/engine/, so the engine runs the
+same on the embedded store and on any SPARQL store; a question is then a few dict lookups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import paths
+from .namespaces import TQ
+from .store import Row, Store
+
+DECENTRALIZATION, AUTHORIZATION = str(TQ.Decentralization), str(TQ.Authorization)
+STEP_KIND = {DECENTRALIZATION: "decentralization", AUTHORIZATION: "authorization"}
+ROLE, POST = str(TQ.AuthorityRole), str(TQ.Post)
+
+
+def engine_query(name: str) -> str:
+    """The text of one engine query from queries/engine/."""
+    return (paths.queries_dir() / "engine" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def in_force(valid_from: str | None, valid_until: str | None, day: str) -> bool:
+    """vocabulary.md: in force at D iff validFrom <= D (or none) and D <= validUntil (or none)."""
+    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
+
+
+def _s(row: Row, key: str) -> str | None:
+    value = row.get(key)
+    return None if value is None else str(value)
+
+
+@dataclass(slots=True)
+class Authority:
+    """An agency, post or role as the engine sees it."""
+
+    kinds: set[str] = field(default_factory=set)
+    agency_type: str | None = None
+    level: str | None = None
+    jurisdictions: set[str] = field(default_factory=set)
+    post_of: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    label: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Conferral:
+    iri: str
+    holder: str
+    basis: str | None
+    valid_from: str | None
+    valid_until: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class Delegation:
+    iri: str
+    kind: str
+    delegate: str
+    instrument: str | None
+    territories: frozenset[str]
+    valid_from: str | None
+    valid_until: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class Reorganization:
+    iri: str
+    successors: tuple[str, ...]
+    effective: str | None
+    basis: str | None
+    valid_from: str | None
+    valid_until: str | None
+
+    def in_force(self, day: str) -> bool:
+        """A reorganization applies from its effective date, within its own validity."""
+        started = self.effective is None or self.effective <= day
+        return started and in_force(self.valid_from, self.valid_until, day)
+
+
+def step(kind: str, source: str | None, target: str, basis: str | None,
+         valid_from: str | None, valid_until: str | None) -> dict:
+    """One step of a chain, as architecture.md's JSON."""
+    return {"step": kind, "from": source, "to": target, "basis": basis,
+            "validFrom": valid_from, "validUntil": valid_until}
+
+
+class Index:
+    """Everything who-holds needs, keyed for direct lookup."""
+
+    def __init__(self) -> None:
+        self.unit_parents: dict[str, set[str]] = defaultdict(set)
+        self.unit_validity: dict[str, tuple[str | None, str | None]] = {}
+        self.authorities: dict[str, Authority] = defaultdict(Authority)
+        self.agencies_by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        self.agencies_by_type: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.conferrals: dict[str, list[Conferral]] = defaultdict(list)
+        self.delegations: dict[tuple[str, str], list[Delegation]] = defaultdict(list)
+        self.reorgs: dict[str, list[Reorganization]] = defaultdict(list)
+        self.powers: dict[str, str | None] = {}
+        self.unit_levels: dict[str, str] = {}
+        self.level_ranks: dict[str, int] = {}
+
+    @classmethod
+    def from_store(cls, store: Store) -> Index:
+        """Read the index from any store with the engine queries."""
+        index = cls()
+        index.add_units(store.select(engine_query("units")))
+        index.add_authorities(store.select(engine_query("authorities")))
+        index.add_conferrals(store.select(engine_query("conferrals")))
+        index.add_delegations(store.select(engine_query("delegations")))
+        index.add_reorganizations(store.select(engine_query("reorganizations")))
+        for row in store.select(engine_query("levels")):
+            index.level_ranks[str(row["level"])] = int(row["rank"])
+        for row in store.select(engine_query("powers")):
+            index.powers.setdefault(str(row["power"]), _s(row, "label"))
+        index.finish()
+        return index
+
+    def add_units(self, rows: Iterable[Row]) -> None:
+        """Units: their parents and validity."""
+        for row in rows:
+            unit = str(row["unit"])
+            if "partOf" in row:
+                self.unit_parents[unit].add(str(row["partOf"]))
+            self.unit_validity[unit] = (_s(row, "validFrom"), _s(row, "validUntil"))
+            if "level" in row:
+                self.unit_levels[unit] = str(row["level"])
+
+    def add_authorities(self, rows: Iterable[Row]) -> None:
+        """Agencies, posts and roles with their type, level, jurisdiction and validity."""
+        for row in rows:
+            rec = self.authorities[str(row["authority"])]
+            rec.kinds.add(str(row["kind"]))
+            rec.agency_type = rec.agency_type or _s(row, "agencyType")
+            rec.level = rec.level or _s(row, "level")
+            if "jurisdiction" in row:
+                rec.jurisdictions.add(str(row["jurisdiction"]))
+            rec.post_of = rec.post_of or _s(row, "postOf")
+            rec.valid_from = rec.valid_from or _s(row, "validFrom")
+            rec.valid_until = rec.valid_until or _s(row, "validUntil")
+            rec.label = rec.label or _s(row, "label")
+
+    def add_conferrals(self, rows: Iterable[Row]) -> None:
+        """Conferrals by power; of several bases the smallest IRI is reported."""
+        seen: dict[tuple[str, str, str], Conferral] = {}
+        for row in rows:
+            key = (str(row["conferral"]), str(row["power"]), str(row["holder"]))
+            old = seen.get(key)
+            basis = _s(row, "basis")
+            if old is None or (basis and (old.basis is None or basis < old.basis)):
+                seen[key] = Conferral(key[0], key[2], basis, _s(row, "validFrom"), _s(row, "validUntil"))
+        for (_, power, _), conferral in sorted(seen.items()):
+            self.conferrals[power].append(conferral)
+
+    def add_delegations(self, rows: Iterable[Row]) -> None:
+        """Delegations by (power, delegator), with all their territories."""
+        grouped: dict[tuple[str, str, str, str, str], dict] = {}
+        for row in rows:
+            key = (str(row["delegation"]), str(row["kind"]), str(row["power"]),
+                   str(row["delegator"]), str(row["delegate"]))
+            rec = grouped.setdefault(key, {"territories": set(), "instrument": None,
+                                           "vf": _s(row, "validFrom"), "vu": _s(row, "validUntil")})
+            if "territory" in row:
+                rec["territories"].add(str(row["territory"]))
+            instrument = _s(row, "instrument")
+            if instrument and (rec["instrument"] is None or instrument < rec["instrument"]):
+                rec["instrument"] = instrument
+        for (iri, kind, power, delegator, delegate), rec in sorted(grouped.items()):
+            self.delegations[(power, delegator)].append(Delegation(
+                iri, kind, delegate, rec["instrument"], frozenset(rec["territories"]),
+                rec["vf"], rec["vu"]))
+
+    def add_reorganizations(self, rows: Iterable[Row]) -> None:
+        """Reorganizations by predecessor."""
+        grouped: dict[str, dict] = {}
+        for row in rows:
+            rec = grouped.setdefault(str(row["reorg"]), {
+                "pred": set(), "succ": set(), "eff": _s(row, "effectiveDate"), "basis": None,
+                "vf": _s(row, "validFrom"), "vu": _s(row, "validUntil")})
+            rec["pred"].add(str(row["predecessor"]))
+            rec["succ"].add(str(row["successor"]))
+            basis = _s(row, "basis")
+            if basis and (rec["basis"] is None or basis < rec["basis"]):
+                rec["basis"] = basis
+        for iri, rec in sorted(grouped.items()):
+            reorg = Reorganization(iri, tuple(sorted(rec["succ"])), rec["eff"], rec["basis"],
+                                   rec["vf"], rec["vu"])
+            for predecessor in sorted(rec["pred"]):
+                self.reorgs[predecessor].append(reorg)
+
+    def finish(self) -> None:
+        """Build the role lookup tables once everything is read."""
+        for iri, rec in sorted(self.authorities.items()):
+            if ROLE in rec.kinds or not rec.agency_type or not rec.level:
+                continue
+            self.agencies_by_type[(rec.agency_type, rec.level)].append(iri)
+            for unit in rec.jurisdictions:
+                self.agencies_by_role[(rec.agency_type, rec.level, unit)].append(iri)
+        for power, _ in self.delegations:
+            self.powers.setdefault(power, None)
+        for power in self.conferrals:
+            self.powers.setdefault(power, None)
+
+    # ---- territory -------------------------------------------------------------------
+
+    def ancestors(self, unit: str) -> set[str]:
+        """The unit and every unit it lies in through tq:partOf."""
+        found, todo = {unit}, [unit]
+        while todo:
+            for parent in self.unit_parents.get(todo.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def units_at(self, unit: str, day: str) -> set[str]:
+        """A unit no longer in force on the day is read as its successor(s), repeatedly."""
+        result, todo, seen = set(), [unit], {unit}
+        while todo:
+            current = todo.pop()
+            valid_from, valid_until = self.unit_validity.get(current, (None, None))
+            if in_force(valid_from, valid_until, day):
+                result.add(current)
+                continue
+            for reorg in self.reorgs.get(current, ()):
+                if reorg.in_force(day):
+                    for successor in reorg.successors:
+                        if successor not in seen:
+                            seen.add(successor)
+                            todo.append(successor)
+        return result
+
+    def jurisdictions(self, authority: str) -> set[str]:
+        """The territory an authority governs (a post: that of its agency)."""
+        rec = self.authorities.get(authority)
+        if rec is None:
+            return set()
+        if rec.jurisdictions:
+            return rec.jurisdictions
+        if rec.post_of and rec.post_of != authority:
+            return self.jurisdictions(rec.post_of)
+        return set()
+
+    def authority_in_force(self, authority: str, day: str) -> bool:
+        """An authority with no recorded validity is in force."""
+        rec = self.authorities.get(authority)
+        return rec is None or in_force(rec.valid_from, rec.valid_until, day)
+
+    def is_role(self, authority: str) -> bool:
+        """True for a tq:AuthorityRole."""
+        rec = self.authorities.get(authority)
+        return rec is not None and ROLE in rec.kinds
+
+
+class Engine:
+    """Answers who-holds and powers-of from an Index."""
+
+    def __init__(self, index: Index):
+        self.index = index
+
+    @classmethod
+    def from_store(cls, store: Store) -> Engine:
+        """Read the index from a store."""
+        return cls(Index.from_store(store))
+
+    def label(self, iri: str) -> str | None:
+        """The Vietnamese label of an authority or power, if known."""
+        rec = self.index.authorities.get(iri)
+        return rec.label if rec and rec.label else self.index.powers.get(iri)
+
+    def who_holds(self, power: str, unit: str | None, at: dt.date) -> dict:
+        """The who-holds JSON document of architecture.md."""
+        holders = self.resolve(power, unit, at.isoformat())
+        return {"power": power, "at": at.isoformat(), "in": unit,
+                "holders": [{"authority": who, "label": self.label(who), "chain": chain}
+                            for who, chain in holders]}
+
+    def resolve(self, power: str, unit: str | None, day: str) -> list[tuple[str, list[dict]]]:
+        """Final holders with their chains, sorted and without duplicates."""
+        area = None
+        if unit is not None:
+            area = set()
+            for current in self.index.units_at(unit, day):
+                area |= self.index.ancestors(current)
+        found: dict[str, tuple[str, list[dict]]] = {}
+        for conferral in self.index.conferrals.get(power, ()):
+            if not in_force(conferral.valid_from, conferral.valid_until, day):
+                continue
+            for holder, chain in self._conferral_holders(conferral, area, day):
+                for final, full in self._follow(power, holder, chain, area, day, {holder}):
+                    found.setdefault(repr((final, full)), (final, full))
+        return [found[key] for key in sorted(found)]
+
+    def _conferral_holders(self, conferral: Conferral, area: set[str] | None,
+                           day: str) -> list[tuple[str, list[dict]]]:
+        first = [conferral.basis, conferral.valid_from, conferral.valid_until]
+        if self.index.is_role(conferral.holder):
+            return [(agency, [step("conferral", None, agency, *first)])
+                    for agency in self._role_agencies(conferral.holder, area, day, None)]
+        return [(final, [step("conferral", None, conferral.holder, *first), *extra])
+                for final, extra in self._current(conferral.holder, area, day, set())]
+
+    def _role_agencies(self, role: str, area: set[str] | None, day: str,
+                       inside: str | None) -> list[str]:
+        rec = self.index.authorities[role]
+        if not rec.agency_type or not rec.level:
+            return []
+        if area is None:
+            candidates = self.index.agencies_by_type.get((rec.agency_type, rec.level), [])
+        else:
+            candidates = sorted({a for unit in area for a in self.index.agencies_by_role.get(
+                (rec.agency_type, rec.level, unit), ())})
+        bounds = self.index.jurisdictions(inside) if inside else set()
+        result = []
+        for agency in candidates:
+            if not self.index.authority_in_force(agency, day):
+                continue
+            if bounds and not any(bounds & self.index.ancestors(j)
+                                  for j in self.index.jurisdictions(agency)):
+                continue
+            result.append(agency)
+        return result
+
+    def _current(self, authority: str, area: set[str] | None, day: str,
+                 seen: set[str]) -> list[tuple[str, list[dict]]]:
+        """An authority no longer in force is replaced by its successors, repeatedly."""
+        if self.index.authority_in_force(authority, day):
+            return [(authority, [])]
+        result = []
+        for reorg in self.index.reorgs.get(authority, ()):
+            if not reorg.in_force(day):
+                continue
+            successors = list(reorg.successors)
+            if len(successors) > 1 and area is not None:
+                successors = [s for s in successors if self.index.jurisdictions(s) & area]
+            for successor in successors:
+                if successor in seen:
+                    continue
+                move = step("reorganization", authority, successor, reorg.basis,
+                            reorg.effective or reorg.valid_from, reorg.valid_until)
+                for final, extra in self._current(successor, area, day, seen | {successor}):
+                    result.append((final, [move, *extra]))
+        return result
+
+    def _follow(self, power: str, holder: str, chain: list[dict], area: set[str] | None,
+                day: str, visited: set[str]) -> list[tuple[str, list[dict]]]:
+        """Pass the exercise along every delegation that applies, until none does."""
+        applicable = [d for d in self.index.delegations.get((power, holder), ())
+                      if in_force(d.valid_from, d.valid_until, day)
+                      and (not d.territories or (area is not None and d.territories & area))]
+        if not applicable:
+            return [(holder, chain)]
+        result = []
+        for delegation in applicable:
+            kind = STEP_KIND[delegation.kind]
+            extra_args = (delegation.instrument, delegation.valid_from, delegation.valid_until)
+            if self.index.is_role(delegation.delegate):
+                targets = [(a, [step(kind, holder, a, *extra_args)])
+                           for a in self._role_agencies(delegation.delegate, area, day, holder)]
+            else:
+                first = step(kind, holder, delegation.delegate, *extra_args)
+                targets = [(final, [first, *extra]) for final, extra in
+                           self._current(delegation.delegate, area, day, set(visited))]
+            for target, steps in targets:
+                if target in visited:
+                    continue
+                result.extend(self._follow(power, target, [*chain, *steps], area, day,
+                                           visited | {target}))
+        return result
+
+    def powers_of(self, authority: str, at: dt.date) -> dict:
+        """Every power the authority holds (and may have handed on) or exercises on the date."""
+        day = at.isoformat()
+        units = sorted(self.index.jurisdictions(authority))
+        entries = []
+        for power in sorted(self.index.powers):
+            for unit in units or [None]:
+                for final, chain in self.resolve(power, unit, day):
+                    involved = final == authority or any(s["to"] == authority for s in chain)
+                    if involved:
+                        entries.append({"power": power, "label": self.index.powers.get(power),
+                                        "exercises": final == authority, "holder": final,
+                                        "chain": chain})
+        unique = {repr(e): e for e in entries}
+        return {"authority": authority, "label": self.label(authority), "at": day,
+                "powers": [unique[k] for k in sorted(unique)]}

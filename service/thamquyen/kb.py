@@ -1,0 +1,45 @@
+"""The knowledge base a command or the service works on: store + engine + names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+
+from .engine import Engine, engine_query
+from .names import NameIndex
+from .sparql import bind_many
+from .store import EmbeddedStore, RemoteSettings, RemoteStore, Store
+
+
+@dataclass
+class KB:
+    """A store with its who-holds engine and name index, read once."""
+
+    store: Store
+    engine: Engine
+    names: NameIndex
+
+    def labels(self, iris: Sequence[str]) -> dict[str, str]:
+        """Vietnamese labels of the given IRIs (those that have one)."""
+        wanted = sorted({i for i in iris if i})
+        if not wanted:
+            return {}
+        query = bind_many(engine_query("labels"), "node", [rdflib.URIRef(i) for i in wanted])
+        return {str(r["node"]): str(r["label"]) for r in self.store.select(query)}
+
+
+def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
+            persistent: bool = True, workdir: Path | None = None) -> KB:
+    """Open the store (remote, persistent embedded, or in memory) and read its index."""
+    store: Store
+    if remote is not None:
+        store = RemoteStore(remote)
+    elif persistent:
+        store = EmbeddedStore.open(extra, workdir)
+    else:
+        store = EmbeddedStore.in_memory(extra)
+    engine = Engine.from_store(store)
+    return KB(store, engine, NameIndex.from_store(store, engine.index))

@@ -1,0 +1,186 @@
+"""Name resolution shared by every command: IRI, prefixed name, official code or free text.
+
+Text matching ignores case, accents, Unicode form and old/new tone placement (hòa = hoà), and
+reads the abbreviations of Vietnamese documents as their full forms (UBND, HĐND, TP., TX., TT.).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .engine import Index, engine_query, in_force
+from .namespaces import PREFIXES, TQ
+from .rdfio import InputError
+from .store import Store
+
+ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+    "tt": "thi tran",
+}
+KINDS = {
+    "power": {str(TQ.Power)},
+    "unit": {str(TQ.AdministrativeUnit)},
+    "authority": {str(TQ.Agency), str(TQ.Post), str(TQ.AuthorityRole)},
+    "agency": {str(TQ.Agency)},
+    "document": {str(TQ.LegalDocument)},
+    "procedure": {str(TQ.Procedure)},
+    "task": {str(TQ.Task)},
+}
+KIND_WORDS = {"power": ("thẩm quyền", "power"), "unit": ("đơn vị hành chính", "unit"),
+              "authority": ("chủ thể", "authority"), None: ("đối tượng", "item")}
+
+
+def normalize(text: str) -> str:
+    """Fold a name for matching: lower-case, no accents (đ → d), abbreviations expanded."""
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).replace("đ", "d")
+    tokens = re.sub(r"[^\w]+", " ", folded).split()
+    return " ".join(ABBREVIATIONS.get(t, t) for t in tokens)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One named thing in the graph."""
+
+    iri: str
+    types: frozenset[str]
+    label: str
+    code: str | None
+
+
+class NameIndex:
+    """Folded names and codes of every power, unit, authority, document and procedure."""
+
+    def __init__(self, index: Index | None = None):
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.by_code: dict[str, set[str]] = defaultdict(set)
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.labels: dict[str, str] = {}
+        self.codes: dict[str, str] = {}
+        self.index = index
+
+    @classmethod
+    def from_store(cls, store: Store, index: Index | None = None) -> NameIndex:
+        """Read every name and code with queries/engine/names.rq."""
+        names = cls(index)
+        for row in store.select(engine_query("names")):
+            names.add(str(row["node"]), str(row["type"]), str(row["name"]),
+                      str(row["isCode"]).lower() == "true",
+                      getattr(row["name"], "language", None))
+        return names
+
+    def add(self, iri: str, type_: str, name: str, is_code: bool, lang: str | None) -> None:
+        """Record one name or code of a node."""
+        self.types[iri].add(type_)
+        if is_code:
+            self.by_code[normalize(name)].add(iri)
+            self.codes.setdefault(iri, name)
+        else:
+            self.by_name[normalize(name)].add(iri)
+            if lang == "vi" and (iri not in self.labels or len(name) > len(self.labels[iri])):
+                self.labels[iri] = name
+
+    def known(self, iri: str) -> bool:
+        """True if the IRI names something in the index."""
+        return iri in self.types
+
+    def _of_kind(self, iris: set[str], kind: str | None) -> set[str]:
+        wanted = KINDS.get(kind) if kind else None
+        return {i for i in iris if wanted is None or self.types[i] & wanted}
+
+    def expand(self, text: str) -> str | None:
+        """A full IRI or a prefixed name (tq:…, id:…) as a full IRI, else None."""
+        if re.match(r"^https?://\S+$", text):
+            return text
+        match = re.match(r"^([A-Za-z][\w-]*):(\S+)$", text)
+        if match and match.group(1) in PREFIXES:
+            return PREFIXES[match.group(1)] + match.group(2)
+        return None
+
+    def resolve(self, text: str, kind: str | None = None, at: dt.date | None = None) -> str:
+        """The one IRI a user meant, or an InputError (unknown, or ambiguous with candidates)."""
+        text = unicodedata.normalize("NFC", text.strip())
+        iri = self.expand(text)
+        if iri is not None:
+            if self.known(iri) and self._of_kind({iri}, kind):
+                return iri
+            raise self._unknown(text, kind)
+        key = normalize(text)
+        for pool in (self.by_code.get(key, set()), self.by_name.get(key, set()),
+                     self._containing(key)):
+            matches = self._of_kind(pool, kind)
+            if matches:
+                return self._pick(text, matches, kind, at)
+        raise self._unknown(text, kind)
+
+    def _containing(self, key: str) -> set[str]:
+        if not key:
+            return set()
+        pattern = re.compile(rf"(^| ){re.escape(key)}( |$)")
+        return {i for name, iris in self.by_name.items() if pattern.search(name) for i in iris}
+
+    def _pick(self, text: str, matches: set[str], kind: str | None, at: dt.date | None) -> str:
+        if len(matches) == 1:
+            return next(iter(matches))
+        narrowed = matches
+        if at is not None and self.index is not None:
+            day = at.isoformat()
+            current = {m for m in narrowed if self._valid(m, day)}
+            narrowed = current or narrowed
+        if len(narrowed) > 1:
+            ranks = {m: self._rank(m) for m in narrowed}
+            best = min(ranks.values())
+            top = {m for m, r in ranks.items() if r == best}
+            if best < 99 and len(top) == 1:
+                narrowed = top
+        if len(narrowed) == 1:
+            return next(iter(narrowed))
+        raise self._ambiguous(text, sorted(matches))
+
+    def _valid(self, iri: str, day: str) -> bool:
+        index = self.index
+        if iri in index.unit_validity:
+            return in_force(*index.unit_validity[iri], day)
+        return index.authority_in_force(iri, day)
+
+    def _rank(self, iri: str) -> int:
+        """Administrative level rank (0 central … 3 commune): a bare name means the higher unit."""
+        level = None
+        if self.index is not None:
+            rec = self.index.authorities.get(iri)
+            level = rec.level if rec else self.index.unit_levels.get(iri)
+        return self.index.level_ranks.get(level, 99) if self.index and level else 99
+
+    def _unknown(self, text: str, kind: str | None) -> InputError:
+        vi, en = KIND_WORDS.get(kind, KIND_WORDS[None])
+        return InputError(
+            f"không tìm thấy {vi} “{text}”. Hãy thử IRI, mã, hoặc một phần tên "
+            f"(có thể gõ không dấu), hoặc tra bằng `thamquyen` search / /api/search.",
+            f"no {en} matches “{text}”. Try an IRI, a code, or part of the name "
+            "(accents optional).")
+
+    def _ambiguous(self, text: str, iris: list[str]) -> InputError:
+        shown = "\n".join(f"  - {self.labels.get(i, i)} <{i}>" for i in iris[:15])
+        more = f"\n  … (+{len(iris) - 15})" if len(iris) > 15 else ""
+        return InputError(
+            f"“{text}” khớp với nhiều đối tượng; hãy ghi rõ hơn hoặc dùng IRI/mã:\n{shown}{more}",
+            f"“{text}” is ambiguous; be more specific or use an IRI/code:\n{shown}{more}")
+
+    def search(self, q: str, type: str | None = None, limit: int = 20) -> list[dict]:
+        """Accent-insensitive search over labels and codes, best matches first."""
+        key = normalize(q)
+        if not key:
+            return []
+        exact = self.by_code.get(key, set()) | self.by_name.get(key, set())
+        partial = {i for name, iris in self.by_name.items() if key in name for i in iris}
+        partial |= {i for code, iris in self.by_code.items() if code.startswith(key) for i in iris}
+        ordered = sorted(self._of_kind(exact, type)) + sorted(self._of_kind(partial - exact, type))
+        return [{"iri": i, "label": self.labels.get(i), "type": sorted(self.types[i]),
+                 "code": self.codes.get(i)} for i in ordered[:limit]]

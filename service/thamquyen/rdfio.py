@@ -1,0 +1,141 @@
+"""Reading Turtle: files and folders in, NFC-normalised triples out, clear errors on bad input."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+
+class InputError(Exception):
+    """Bad input from the user: says what, where (file and line) and how to fix it."""
+
+    def __init__(self, vi: str, en: str, file: str | None = None, line: int | None = None):
+        self.vi, self.en, self.file, self.line = vi, en, file, line
+        super().__init__(self.render("vi"))
+
+    def where(self) -> str:
+        """`file:line: ` or `file: ` or nothing."""
+        if self.file and self.line:
+            return f"{self.file}:{self.line}: "
+        return f"{self.file}: " if self.file else ""
+
+    def render(self, lang: str = "vi") -> str:
+        """The message in one language, prefixed with its location."""
+        return self.where() + (self.vi if lang == "vi" else self.en)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should read it: relative to the working folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def turtle_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders (recursively, *.ttl) into a sorted, de-duplicated file list."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.ttl") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(
+                "không tìm thấy tệp hoặc thư mục này; hãy kiểm tra lại đường dẫn.",
+                "no such file or folder; check the path.",
+                file=display_path(path),
+            )
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def read_text_nfc(path: Path) -> str:
+    """Read a UTF-8 file and return its text in Unicode NFC."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"không đọc được tệp ({exc.strerror}).",
+                         f"cannot read the file ({exc.strerror}).", file=display_path(path)) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8.",
+                         "the file is not UTF-8; save it as UTF-8.",
+                         file=display_path(path), line=line) from exc
+    return unicodedata.normalize("NFC", text)
+
+
+def parse_turtle_text(text: str, source: str) -> list[ox.Triple]:
+    """Parse Turtle text into triples; a syntax error becomes an InputError with its line."""
+    try:
+        return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as exc:
+        raise InputError(
+            f"lỗi cú pháp Turtle: {exc.msg}. Hãy sửa dòng này (dấu chấm cuối câu, dấu ngoặc, "
+            "tiền tố @prefix đã khai báo chưa).",
+            f"Turtle syntax error: {exc.msg}. Fix this line (final dot, brackets, declared "
+            "@prefix).",
+            file=source, line=exc.lineno) from exc
+
+
+def read_turtle(path: Path) -> list[ox.Triple]:
+    """Read one Turtle file (NFC-normalised) into triples."""
+    return parse_turtle_text(read_text_nfc(path), display_path(path))
+
+
+def read_all(paths: Iterable[Path]) -> list[ox.Triple]:
+    """Read every Turtle file under the given files/folders; all or nothing."""
+    triples: list[ox.Triple] = []
+    for file in turtle_files(paths):
+        triples.extend(read_turtle(file))
+    return triples
+
+
+def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> rdflib.term.Node | None:
+    """Convert one pyoxigraph term into its rdflib equivalent."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def rdflib_to_ox(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert one rdflib term into its pyoxigraph equivalent."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """Build an rdflib Graph from pyoxigraph triples."""
+    graph = rdflib.Graph()
+    for t in triples:
+        graph.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
+    return graph

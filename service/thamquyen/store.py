@@ -1,0 +1,246 @@
+"""The store interface and its two implementations: embedded Oxigraph and any SPARQL 1.1 endpoint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+
+from . import paths
+from .rdfio import InputError, ox_to_rdflib, read_turtle, turtle_files
+from .sparql import bind
+
+Row = dict[str, Node]
+
+
+class StoreError(Exception):
+    """The store cannot be reached or refused a request (HTTP 503 / exit 2)."""
+
+
+class Store(Protocol):
+    """What the rest of the code needs of a store. The SPARQL is the same on every store."""
+
+    fingerprint: str
+
+    def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
+        """Run a SELECT; rows map variable names to rdflib terms (unbound ones are absent)."""
+
+    def ask(self, query: str, bindings: dict[str, Node] | None = None) -> bool:
+        """Run an ASK."""
+
+    def construct(self, query: str, bindings: dict[str, Node] | None = None) -> rdflib.Graph:
+        """Run a CONSTRUCT or DESCRIBE."""
+
+    def close(self) -> None:
+        """Release the store."""
+
+
+def knowledge_sources(extra: Iterable[Path] = ()) -> list[Path]:
+    """ontology/ + data/ + extra files/folders, expanded into Turtle files."""
+    base = [p for p in (paths.ontology_dir(), paths.data_dir()) if p.exists()]
+    return turtle_files([*base, *extra])
+
+
+def content_hash(files: Sequence[Path]) -> str:
+    """A hash of the file names and contents: the store is rebuilt when it changes."""
+    digest = hashlib.sha256(b"thamquyen-store-v1")
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _solutions_to_rows(solutions: ox.QuerySolutions) -> list[Row]:
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = ox_to_rdflib(value)
+        rows.append(row)
+    return rows
+
+
+class EmbeddedStore:
+    """Oxigraph in this process: on disk in the working folder, or in memory."""
+
+    def __init__(self, store: ox.Store, fingerprint: str, location: Path | None = None):
+        self.store, self.fingerprint, self.location = store, fingerprint, location
+        self.lock = threading.Lock()
+
+    @classmethod
+    def in_memory(cls, extra: Iterable[Path] = ()) -> EmbeddedStore:
+        """Parse ontology + data + extra into a fresh in-memory store (all or nothing)."""
+        files = knowledge_sources(extra)
+        store = ox.Store()
+        for f in files:
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_turtle(f))
+        return cls(store, content_hash(files))
+
+    @classmethod
+    def open(cls, extra: Iterable[Path] = (), workdir: Path | None = None) -> EmbeddedStore:
+        """Open the persistent store, building it first if the sources changed."""
+        files = knowledge_sources(extra)
+        fingerprint = content_hash(files)
+        root = (workdir or paths.work_dir()) / "store"
+        target = root / fingerprint
+        if not (target / "READY").exists():
+            build_store(files, target)
+            for old in root.iterdir():
+                if old.name != fingerprint and old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+        return cls(ox.Store.read_only(str(target / "oxigraph")), fingerprint, target)
+
+    def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
+        """Run a SELECT on the embedded store."""
+        return _solutions_to_rows(self.store.query(bind(query, bindings)))
+
+    def ask(self, query: str, bindings: dict[str, Node] | None = None) -> bool:
+        """Run an ASK on the embedded store."""
+        return bool(self.store.query(bind(query, bindings)))
+
+    def construct(self, query: str, bindings: dict[str, Node] | None = None) -> rdflib.Graph:
+        """Run a CONSTRUCT/DESCRIBE on the embedded store."""
+        graph = rdflib.Graph()
+        for t in self.store.query(bind(query, bindings)):
+            graph.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate),
+                       ox_to_rdflib(t.object)))
+        return graph
+
+    def triple_count(self) -> int:
+        """Number of triples in the store."""
+        return len(self.store)
+
+    def close(self) -> None:
+        """Nothing to release beyond the Python object."""
+
+
+def build_store(files: Sequence[Path], target: Path) -> None:
+    """Build a persistent store in a temporary folder, then move it into place (never half-built)."""
+    tmp = target.with_name(target.name + ".building")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    store = ox.Store(str(tmp / "oxigraph"))
+    try:
+        for f in files:
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_turtle(f))
+        store.flush()
+        store.optimize()
+    except InputError:
+        del store
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    del store
+    (tmp / "READY").write_text(json.dumps({"files": [f.name for f in files]}))
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+
+
+@dataclass
+class RemoteSettings:
+    """How to reach a remote SPARQL 1.1 store."""
+
+    query_url: str
+    update_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+
+
+class RemoteStore:
+    """Any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, …) through SPARQLWrapper."""
+
+    def __init__(self, settings: RemoteSettings):
+        self.settings = settings
+        self.fingerprint = "remote:" + hashlib.sha256(settings.query_url.encode()).hexdigest()[:12]
+
+    def _wrapper(self, query: str, url: str | None = None):
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(url or self.settings.query_url)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(self.settings.timeout))
+        if self.settings.user:
+            wrapper.setCredentials(self.settings.user, self.settings.password or "")
+        wrapper.setQuery(query)
+        return wrapper
+
+    def _run(self, wrapper):
+        try:
+            return wrapper.query()
+        except Exception as exc:  # SPARQLWrapper raises many kinds; all mean "store unusable"
+            raise StoreError(f"{self.settings.query_url}: {exc}") from exc
+
+    def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
+        """Run a SELECT on the remote endpoint (JSON results)."""
+        from SPARQLWrapper import JSON
+
+        wrapper = self._wrapper(bind(query, bindings))
+        wrapper.setReturnFormat(JSON)
+        data = self._run(wrapper).convert()
+        return [{k: _json_term(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+
+    def ask(self, query: str, bindings: dict[str, Node] | None = None) -> bool:
+        """Run an ASK on the remote endpoint."""
+        from SPARQLWrapper import JSON
+
+        wrapper = self._wrapper(bind(query, bindings))
+        wrapper.setReturnFormat(JSON)
+        return bool(self._run(wrapper).convert()["boolean"])
+
+    def construct(self, query: str, bindings: dict[str, Node] | None = None) -> rdflib.Graph:
+        """Run a CONSTRUCT/DESCRIBE on the remote endpoint (N-Triples)."""
+        from SPARQLWrapper import N3
+
+        wrapper = self._wrapper(bind(query, bindings))
+        wrapper.setReturnFormat(N3)
+        wrapper.addCustomHttpHeader("Accept", "application/n-triples")
+        body = self._run(wrapper).response.read()
+        graph = rdflib.Graph()
+        graph.parse(data=body.decode("utf-8"), format="nt")
+        return graph
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update on the update endpoint (one request, one transaction)."""
+        import httpx
+
+        if not self.settings.update_url:
+            raise InputError("cần --update-endpoint để ghi dữ liệu.",
+                             "--update-endpoint is needed to write.")
+        auth = (self.settings.user, self.settings.password or "") if self.settings.user else None
+        try:
+            response = httpx.post(self.settings.update_url, content=update.encode("utf-8"),
+                                  headers={"Content-Type": "application/sparql-update"},
+                                  auth=auth, timeout=max(self.settings.timeout, 300))
+        except httpx.HTTPError as exc:
+            raise StoreError(f"{self.settings.update_url}: {exc}") from exc
+        if response.status_code >= 300:
+            raise StoreError(f"{self.settings.update_url}: HTTP {response.status_code} "
+                             f"{response.text[:500]}")
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _json_term(value: dict) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return rdflib.URIRef(value["value"])
+    if kind == "bnode":
+        return rdflib.BNode(value["value"])
+    if "xml:lang" in value:
+        return rdflib.Literal(value["value"], lang=value["xml:lang"])
+    if "datatype" in value:
+        return rdflib.Literal(value["value"], datatype=rdflib.URIRef(value["datatype"]))
+    return rdflib.Literal(value["value"])

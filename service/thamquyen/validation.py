@@ -1,0 +1,225 @@
+"""SHACL validation of ontology + data (+ extra files) against shapes/, engine-independent report."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import DCTERMS, RDF
+
+from . import paths
+from .namespaces import SH
+from .rdfio import read_all, to_rdflib_graph
+
+SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
+FALLBACK_MESSAGE = {
+    "vi": "Dữ liệu không thỏa mãn ràng buộc {shape}.",
+    "en": "The data does not satisfy the constraint {shape}.",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    """One validation result, in the JSON report shape of architecture.md."""
+
+    severity: str
+    focus: str | None
+    path: str | None
+    value: str | None
+    shape: str | None
+    message: dict[str, str] = field(compare=False, hash=False)
+    source: str | None = field(compare=False, default=None)
+
+    def as_json(self) -> dict:
+        """The result as a JSON-ready dict."""
+        return {"severity": self.severity, "focus": self.focus, "path": self.path,
+                "value": self.value, "shape": self.shape, "message": self.message,
+                "source": self.source}
+
+
+@dataclass
+class Report:
+    """A whole validation report: conforms iff there is no Violation."""
+
+    results: list[Result]
+    graph: rdflib.Graph
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result is a Violation."""
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def count(self, severity: str) -> int:
+        """How many results have this severity."""
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def as_json(self) -> dict:
+        """The report as architecture.md's JSON document."""
+        return {"conforms": self.conforms, "results": [r.as_json() for r in self.results]}
+
+
+def knowledge_paths(include_data: bool = True) -> list[Path]:
+    """The shipped knowledge that forms the data graph: ontology (and data)."""
+    found = [paths.ontology_dir()]
+    if include_data:
+        found.append(paths.data_dir())
+    return [p for p in found if p.exists()]
+
+
+def load_shapes(shapes: Sequence[Path] | None = None) -> rdflib.Graph:
+    """The shapes graph, from shapes/ unless other files are given."""
+    return to_rdflib_graph(read_all(shapes or [paths.shapes_dir()]))
+
+
+def validate_files(extra: Iterable[Path] = (), *, include_data: bool = True,
+                   engine: str | None = None, shapes: rdflib.Graph | None = None) -> Report:
+    """Validate ontology (+ data/) + the extra files/folders against the shapes."""
+    triples = read_all([*knowledge_paths(include_data), *extra])
+    return validate_triples(triples, shapes if shapes is not None else load_shapes(),
+                            engine=engine)
+
+
+def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
+                     engine: str | None = None,
+                     focus_nodes: Sequence[str] | None = None) -> Report:
+    """Validate triples against a shapes graph with the chosen engine (turbo or pyshacl)."""
+    engine = engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")
+    if engine == "pyshacl":
+        report_graph = _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
+    elif engine == "turbo":
+        report_graph = _run_turbo(triples, shapes, focus_nodes)
+    else:
+        raise ValueError(f"unknown SHACL engine {engine!r} (use turbo or pyshacl)")
+    return Report(results=read_results(report_graph, shapes), graph=report_graph)
+
+
+def _kwargs(focus_nodes: Sequence[str] | None) -> dict:
+    kwargs = {"inference": "none", "advanced": True, "allow_warnings": True,
+              "allow_infos": True}
+    if focus_nodes:
+        kwargs["focus_nodes"] = [rdflib.URIRef(f) for f in focus_nodes]
+    return kwargs
+
+
+def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
+                 focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+    import pyshacl
+
+    _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes, **_kwargs(focus_nodes))
+    return report_graph
+
+
+def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
+               focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+    import pyshacl_turbo
+
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=shapes,
+                                                **_kwargs(focus_nodes))
+    return report_graph
+
+
+def _text(term: rdflib.term.Node | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def named_shape(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> rdflib.term.Node | None:
+    """The nearest IRI-named shape: a blank property shape is reported as its parent."""
+    seen = set()
+    while isinstance(shape, rdflib.BNode) and shape not in seen:
+        seen.add(shape)
+        parent = next(shapes.subjects(SH.property, shape), None)
+        if parent is None:
+            parent = next(shapes.subjects(None, shape), None)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
+def _source(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str | None:
+    node = shape
+    while node is not None:
+        source = shapes.value(node, DCTERMS.source)
+        if source is not None:
+            return str(source)
+        node = next(shapes.subjects(SH.property, node), None)
+    return None
+
+
+_PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _template_bindings(template: str, message: str) -> dict[str, str] | None:
+    """Recover the values an engine put into a message template, or None if it does not fit."""
+    pattern, names, pos = "", [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        pattern += re.escape(template[pos:match.start()])
+        name = match.group(1)
+        pattern += f"(?P=v_{name})" if name in names else f"(?P<v_{name}>.*?)"
+        names.append(name)
+        pos = match.end()
+    pattern += re.escape(template[pos:])
+    found = re.fullmatch(pattern, message, flags=re.DOTALL)
+    return {k[2:]: v for k, v in found.groupdict().items()} if found else None
+
+
+def _localised_from_templates(templates: list[rdflib.Literal], produced: list[str]) -> dict:
+    """Engines substitute {?var} into one message and drop its language: redo it per language."""
+    for message in produced:
+        for template in templates:
+            bindings = _template_bindings(str(template), message)
+            if bindings is not None:
+                return {t.language: _PLACEHOLDER.sub(lambda m, b=bindings: b.get(m.group(1), ""),
+                                                     str(t))
+                        for t in templates if t.language}
+    return {}
+
+
+def _messages(graph: rdflib.Graph, result: rdflib.term.Node, shape_label: str,
+              shapes: rdflib.Graph | None = None) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    produced = [str(m) for m in graph.objects(result, SH.resultMessage)]
+    constraint = graph.value(result, SH.sourceConstraint)
+    if shapes is not None and constraint is not None:
+        templates = [m for m in shapes.objects(constraint, SH.message)
+                     if isinstance(m, rdflib.Literal)]
+        if any(_PLACEHOLDER.search(str(t)) for t in templates):
+            messages.update(_localised_from_templates(templates, produced))
+    for msg in graph.objects(result, SH.resultMessage):
+        lang = getattr(msg, "language", None) or "en"
+        messages.setdefault(lang, str(msg))
+    for lang in ("vi", "en"):
+        if lang not in messages:
+            messages[lang] = messages.get("en" if lang == "vi" else "vi") or \
+                FALLBACK_MESSAGE[lang].format(shape=shape_label)
+    return {"vi": messages["vi"], "en": messages["en"]}
+
+
+def read_results(report_graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
+    """Turn an sh:ValidationReport graph into sorted Result objects."""
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        raw_shape = report_graph.value(node, SH.sourceShape)
+        shape = named_shape(shapes, raw_shape)
+        severity = SEVERITIES.get(str(report_graph.value(node, SH.resultSeverity)), "Violation")
+        results.append(Result(
+            severity=severity,
+            focus=_text(report_graph.value(node, SH.focusNode)),
+            path=_text(report_graph.value(node, SH.resultPath)),
+            value=_text(report_graph.value(node, SH.value)),
+            shape=_text(shape),
+            message=_messages(report_graph, node, _text(shape) or "?", shapes),
+            source=_source(shapes, raw_shape),
+        ))
+    return sorted(set(results))
