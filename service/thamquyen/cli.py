@@ -7,6 +7,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .rdfio import InputError
 
@@ -44,7 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     logging.getLogger("rdflib").setLevel(logging.CRITICAL)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, leftovers = parser.parse_known_args(argv)
+    # argparse cannot place positionals after options (`who-holds P --at D extra.ttl`):
+    # plain leftovers are the command's extra PATHs.
+    if leftovers:
+        if any(item.startswith("-") for item in leftovers) or not hasattr(args, "paths"):
+            parser.error("unrecognized arguments: " + " ".join(leftovers))
+        args.paths = [*args.paths, *(Path(item) for item in leftovers)]
     lang = getattr(args, "lang", "vi")
     try:
         return int(args.handler(args) or 0)

@@ -121,10 +121,12 @@ class NameIndex:
         raise self._unknown(text, kind)
 
     def _containing(self, key: str) -> set[str]:
-        if not key:
+        """Names that hold every word of the key (in any order): `ubnd cau ke` finds
+        `Ủy ban nhân dân huyện Cầu Kè`."""
+        words = set(key.split())
+        if not words:
             return set()
-        pattern = re.compile(rf"(^| ){re.escape(key)}( |$)")
-        return {i for name, iris in self.by_name.items() if pattern.search(name) for i in iris}
+        return {i for name, iris in self.by_name.items() if words <= set(name.split()) for i in iris}
 
     def _pick(self, text: str, matches: set[str], kind: str | None, at: dt.date | None) -> str:
         if len(matches) == 1:

@@ -78,16 +78,33 @@ def read_text_nfc(path: Path) -> str:
 
 
 def parse_turtle_text(text: str, source: str) -> list[ox.Triple]:
-    """Parse Turtle text into triples; a syntax error becomes an InputError with its line."""
+    """Parse Turtle text into triples; a syntax error becomes an InputError with its line.
+
+    Oxigraph's strict parser goes first (fast); text it refuses but rdflib reads — such as
+    `id:doc/77-2015-qh13`, a slash in a prefixed name that many tools write — is accepted
+    through rdflib, so users' files load as their other tools load them.
+    """
     try:
         return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
     except SyntaxError as exc:
+        lenient = _parse_with_rdflib(text)
+        if lenient is not None:
+            return lenient
         raise InputError(
             f"lỗi cú pháp Turtle: {exc.msg}. Hãy sửa dòng này (dấu chấm cuối câu, dấu ngoặc, "
             "tiền tố @prefix đã khai báo chưa).",
             f"Turtle syntax error: {exc.msg}. Fix this line (final dot, brackets, declared "
             "@prefix).",
             file=source, line=exc.lineno) from exc
+
+
+def _parse_with_rdflib(text: str) -> list[ox.Triple] | None:
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception:  # rdflib raises many exception types for bad syntax
+        return None
+    return [ox.Triple(rdflib_to_ox(s), rdflib_to_ox(p), rdflib_to_ox(o)) for s, p, o in graph]
 
 
 def read_turtle(path: Path) -> list[ox.Triple]:
