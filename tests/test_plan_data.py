@@ -17,7 +17,28 @@ from rdflib.namespace import DCTERMS, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = ROOT.parent / "shared" / "seed"
-DATA_FILES = ("kh-ubnd-84-2023-07-13.ttl", "units-tra-vinh.ttl", "so-tra-vinh.ttl")
+ID_BASE = "https://w3id.org/thamquyen/id/"
+DATA_FILES = ("kh-ubnd-84-2023-07-13.ttl", "so-tra-vinh.ttl", "qd-124-2004-qd-ttg.ttl")
+# Trà Vinh's province and district units and their UBND/HĐND, from the generated national files.
+TRA_VINH_UNITS = ("84", "842", "844", "845", "846", "847", "848", "849", "850", "851")
+UNIT_FILES = ("units/units-2025-01-04.ttl", "units/agencies-2025-01-04.ttl")
+
+
+def tra_vinh_units() -> Graph:
+    """Only Trà Vinh's ten units and their councils/committees (the national files are big)."""
+    import pyoxigraph as ox
+
+    from thamquyen.rdfio import ox_to_rdflib
+
+    wanted = {f"{ID_BASE}unit/{c}" for c in TRA_VINH_UNITS}
+    wanted |= {f"{ID_BASE}agency/{kind}-{c}" for c in TRA_VINH_UNITS for kind in ("ubnd", "hdnd")}
+    g = Graph()
+    for name in UNIT_FILES:
+        for quad in ox.parse(path=str(ROOT / "data" / name), format=ox.RdfFormat.TURTLE):
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value in wanted:
+                g.add((ox_to_rdflib(quad.subject), ox_to_rdflib(quad.predicate),
+                       ox_to_rdflib(quad.object)))
+    return g
 
 TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 ID = Namespace("https://w3id.org/thamquyen/id/")
@@ -55,6 +76,7 @@ def graph() -> Graph:
         g.parse(path, format="turtle")
     for name in DATA_FILES:
         g.parse(ROOT / "data" / name, format="turtle")
+    g += tra_vinh_units()
     return g
 
 
@@ -64,6 +86,7 @@ def data_graph() -> Graph:
     g = Graph()
     for name in DATA_FILES:
         g.parse(ROOT / "data" / name, format="turtle")
+    g += tra_vinh_units()
     return g
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 class InputError(Exception):
     """Bad input from the user: says what, where (file and line) and how to fix it."""
@@ -131,6 +133,8 @@ def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> rdfli
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 
