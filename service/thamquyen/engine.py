@@ -18,6 +18,7 @@ from .store import Row, Store
 DECENTRALIZATION, AUTHORIZATION = str(TQ.Decentralization), str(TQ.Authorization)
 STEP_KIND = {DECENTRALIZATION: "decentralization", AUTHORIZATION: "authorization"}
 ROLE, POST = str(TQ.AuthorityRole), str(TQ.Post)
+CENTRAL = str(TQ.CentralLevel)
 
 
 def engine_query(name: str) -> str:
@@ -312,7 +313,7 @@ class Engine:
         rec = self.index.authorities[role]
         if not rec.agency_type or not rec.level:
             return []
-        if area is None:
+        if area is None or rec.level == CENTRAL:  # central bodies govern every unit
             candidates = self.index.agencies_by_type.get((rec.agency_type, rec.level), [])
         else:
             candidates = sorted({a for unit in area for a in self.index.agencies_by_role.get(
@@ -339,7 +340,8 @@ class Engine:
                 continue
             successors = list(reorg.successors)
             if len(successors) > 1 and area is not None:
-                successors = [s for s in successors if self.index.jurisdictions(s) & area]
+                successors = [s for s in successors if not self.index.jurisdictions(s)
+                              or self.index.jurisdictions(s) & area]
             for successor in successors:
                 if successor in seen:
                     continue

@@ -16,7 +16,15 @@ import rdflib
 from rdflib.term import Node
 
 from . import paths
-from .rdfio import InputError, ox_to_rdflib, read_turtle, turtle_files
+from .rdfio import (
+    InputError,
+    display_path,
+    ox_to_rdflib,
+    parse_turtle_text,
+    read_text_nfc,
+    read_turtle,
+    turtle_files,
+)
 from .sparql import bind
 
 Row = dict[str, Node]
@@ -134,7 +142,7 @@ def build_store(files: Sequence[Path], target: Path) -> None:
     store = ox.Store(str(tmp / "oxigraph"))
     try:
         for f in files:
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_turtle(f))
+            _bulk_load(store, f)
         store.flush()
         store.optimize()
     except InputError:
@@ -145,6 +153,18 @@ def build_store(files: Sequence[Path], target: Path) -> None:
     (tmp / "READY").write_text(json.dumps({"files": [f.name for f in files]}))
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
+
+
+def _bulk_load(store: ox.Store, file: Path) -> None:
+    """Load one Turtle file (NFC) with Oxigraph's bulk loader: ~3× faster than extend() at
+    national scale. On a syntax error the file is parsed again to report its line."""
+    text = read_text_nfc(file)
+    try:
+        store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    except SyntaxError:
+        # Either an InputError with file and line, or text only rdflib reads (see rdfio).
+        triples = parse_turtle_text(text, display_path(file))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
 
 @dataclass

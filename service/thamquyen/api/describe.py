@@ -1,0 +1,171 @@
+"""What an /id/ page says about a data IRI: its triples as RDF, and a Vietnamese view of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import rdflib
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from ..cli_lookup import describe_chain, vn_date
+from ..kb import KB
+from ..namespaces import ID, PREFIXES, TQ
+from ..reports import compact
+from ..store import Store
+
+DESCRIBE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT { ?node ?p ?o . ?o skos:prefLabel ?label . ?o ?bp ?bo }
+WHERE {
+  ?node ?p ?o .
+  OPTIONAL { ?o skos:prefLabel ?label }
+  OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) }
+}"""
+EXISTS = "ASK WHERE { { ?node ?p ?o } UNION { ?s ?q ?node } }"
+INCOMING = "SELECT ?s ?p WHERE { ?s ?p ?node } ORDER BY ?p ?s LIMIT 200"
+
+BASIS_PROPERTIES = (TQ.legalBasis, TQ.instrument, TQ.nonDelegableBasis, DCTERMS.source)
+HIDDEN_IN_TABLE = (SKOS.prefLabel, RDF.type)
+# Vietnamese names of the standard terms the ontology does not label itself.
+STANDARD_LABELS = {
+    RDF.type: "loại", SKOS.prefLabel: "tên", SKOS.altLabel: "tên khác", SKOS.definition: "định nghĩa",
+    SKOS.editorialNote: "ghi chú biên tập", SKOS.note: "ghi chú", SKOS.notation: "ký hiệu",
+    SKOS.inScheme: "thuộc danh mục", SKOS.broader: "khái niệm rộng hơn",
+    DCTERMS.source: "nguồn", DCTERMS.title: "tiêu đề", DCTERMS.description: "mô tả",
+    RDFS.label: "nhãn", RDFS.comment: "ghi chú", RDFS.seeAlso: "xem thêm",
+}
+
+
+def exists(store: Store, iri: str) -> bool:
+    """True if the IRI is the subject or the object of some triple."""
+    return store.ask(EXISTS, {"node": rdflib.URIRef(iri)})
+
+
+def description(store: Store, iri: str) -> rdflib.Graph:
+    """The IRI's outgoing triples, the labels of the nodes it links to, its blank nodes."""
+    graph = store.construct(DESCRIBE, {"node": rdflib.URIRef(iri)})
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def local_path(iri: str, root: str = "") -> str | None:
+    """The path of a data IRI on this server (/id/…), or None for other IRIs."""
+    if iri.startswith(str(ID)):
+        return f"{root}/id/{quote(iri[len(str(ID)):], safe='/-._~:')}"
+    return None
+
+
+@dataclass
+class Value:
+    """One value as the page shows it."""
+
+    text: str
+    href: str | None = None
+    iri: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Row:
+    """One property and its values."""
+
+    label: str
+    iri: str
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    """Everything resource.html needs."""
+
+    iri: str
+    label: str
+    label_en: str | None
+    types: list[Value]
+    rows: list[Row]
+    basis: list[Value]
+    incoming: list[tuple[Value, Value]]
+    holders: list[dict] | None
+    at: str
+
+
+class Labeller:
+    """Vietnamese labels for IRIs: from the data, the ontology, then the built-in table."""
+
+    def __init__(self, kb: KB, graph: rdflib.Graph, root: str):
+        self.kb, self.graph, self.root = kb, graph, root
+        self.known: dict[str, str] = {}
+
+    def load(self, iris: set[str]) -> None:
+        """Fetch the labels of these IRIs in one query."""
+        for node in iris:
+            label = _pick_label(self.graph, rdflib.URIRef(node))
+            if label:
+                self.known[node] = label
+        missing = [i for i in iris if i not in self.known]
+        self.known.update(self.kb.labels(missing))
+
+    def name(self, iri: str | None) -> str:
+        """A readable name for an IRI."""
+        if not iri:
+            return "—"
+        node = rdflib.URIRef(iri)
+        return self.known.get(iri) or STANDARD_LABELS.get(node) or compact(iri)
+
+    def value(self, term: rdflib.term.Node) -> Value:
+        """A term as a page value (IRIs linked, dates in Vietnamese order)."""
+        if isinstance(term, rdflib.URIRef):
+            iri = str(term)
+            href = local_path(iri, self.root) or (iri if iri.startswith(("http://", "https://"))
+                                                   else None)
+            return Value(self.name(iri), href, iri)
+        if isinstance(term, rdflib.Literal):
+            if term.datatype == XSD.date:
+                return Value(vn_date(str(term)), note="ngày")
+            note = f"@{term.language}" if term.language else (
+                compact(str(term.datatype)) if term.datatype and term.datatype != XSD.string else None)
+            return Value(str(term), note=note)
+        return Value(f"_:{term}")
+
+
+def _pick_label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str = "vi") -> str | None:
+    labels = list(graph.objects(node, SKOS.prefLabel))
+    for label in labels:
+        if getattr(label, "language", None) == lang:
+            return str(label)
+    return None
+
+
+def build_page(kb: KB, iri: str, at: dt.date, root: str = "") -> Page:
+    """The Vietnamese view of a data IRI (labels, properties, legal basis, holders of a power)."""
+    node = rdflib.URIRef(iri)
+    graph = description(kb.store, iri)
+    incoming_rows = kb.store.select(INCOMING, {"node": node})
+    wanted = {str(t) for t in graph.predicates(node)} | {
+        str(o) for o in graph.objects(node) if isinstance(o, rdflib.URIRef)}
+    wanted |= {str(r["s"]) for r in incoming_rows} | {str(r["p"]) for r in incoming_rows}
+    holders = None
+    if (node, RDF.type, TQ.Power) in graph:
+        holders = kb.engine.who_holds(iri, None, at)["holders"]
+        wanted |= {s[k] for h in holders for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
+        wanted |= {h["authority"] for h in holders}
+    names = Labeller(kb, graph, root)
+    names.load(wanted)
+    rows: dict[str, Row] = {}
+    for p, o in sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
+        if p in HIDDEN_IN_TABLE:
+            continue
+        rows.setdefault(str(p), Row(names.name(str(p)), str(p))).values.append(names.value(o))
+    return Page(
+        iri=iri, label=_pick_label(graph, node) or names.name(iri),
+        label_en=_pick_label(graph, node, "en"),
+        types=[names.value(t) for t in sorted(graph.objects(node, RDF.type), key=str)],
+        rows=sorted(rows.values(), key=lambda r: r.label),
+        basis=[names.value(o) for p in BASIS_PROPERTIES for o in sorted(graph.objects(node, p), key=str)],
+        incoming=[(names.value(r["s"]), names.value(r["p"])) for r in incoming_rows],
+        holders=None if holders is None else [
+            {"holder": names.value(rdflib.URIRef(h["authority"])),
+             "chain": describe_chain(h["chain"], names.name)} for h in holders],
+        at=vn_date(at.isoformat()))

@@ -1,0 +1,317 @@
+"""Running user SPARQL for /sparql with a deadline and a row cap, on either store.
+
+* Persistent embedded store: a small pool of worker processes, each with the store opened
+  read-only. A query past its deadline gets its process killed (pyoxigraph has no query
+  timeout and a thread cannot be stopped); a fresh worker is started in the background.
+* In-memory embedded store (development only): a thread with a soft deadline — the client
+  gets its 503 on time but the query runs on to its end.
+* Remote store: the query is forwarded (POST form) with the HTTP client giving up at the
+  deadline; the answer is streamed, capped and re-written in the format the client asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlencode
+
+import httpx
+import pyoxigraph as ox
+
+from ..store import EmbeddedStore, RemoteSettings, StoreError
+from . import worker
+
+log = logging.getLogger("thamquyen.api.sparql")
+
+
+@dataclass
+class QueryJob:
+    """One /sparql request, after content negotiation."""
+
+    query: str
+    table: tuple[str, str] | None  # (media type, writer) for SELECT/ASK, None if unacceptable
+    graph: tuple[str, str] | None  # the same for CONSTRUCT/DESCRIBE
+    limit: int
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QueryAnswer:
+    """The bytes to send back."""
+
+    media_type: str
+    body: bytes
+    truncated: bool
+
+
+class QueryFailed(Exception):
+    """A query that did not give an answer: kind is syntax, timeout, busy, not_acceptable, error."""
+
+    def __init__(self, kind: str, message: str = ""):
+        super().__init__(message or kind)
+        self.kind, self.message = kind, message
+
+
+class Executor(Protocol):
+    """What the /sparql router needs."""
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Run the query (blocking; call it off the event loop)."""
+
+    def close(self) -> None:
+        """Stop workers, close connections."""
+
+
+def _answer(raw: tuple) -> QueryAnswer:
+    if raw[0] == "ok":
+        return QueryAnswer(raw[1], raw[2], raw[3])
+    raise QueryFailed(raw[0], raw[1])
+
+
+# ---------------------------------------------------------------- embedded, persistent
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen
+    conn: Connection
+
+
+class WorkerPool:
+    """Worker processes over the persistent store; killed and replaced on timeout."""
+
+    def __init__(self, location: Path, size: int, timeout: float):
+        self.location, self.timeout = str(location), timeout
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.closed = False
+        self.live: set[_Worker] = set()
+        self.lock = threading.Lock()
+        for _ in range(max(1, size)):
+            self.idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        """A fresh `python -m thamquyen.api.worker` talking over a socket pair."""
+        mine, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "thamquyen.api.worker", str(theirs.fileno()), self.location],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        theirs.close()
+        started = _Worker(process, Connection(mine.detach()))
+        with self.lock:
+            self.live.add(started)
+        return started
+
+    def _stop(self, w: _Worker) -> None:
+        with self.lock:
+            self.live.discard(w)
+        if w.process.poll() is None:
+            w.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            w.process.wait(timeout=5)
+        w.conn.close()
+
+    def _replace(self, w: _Worker) -> None:
+        """Kill a worker now and start its successor in the background."""
+        self._stop(w)
+
+        def restart() -> None:
+            if not self.closed:
+                self.idle.put(self._start())
+
+        threading.Thread(target=restart, name="thamquyen-worker-restart", daemon=True).start()
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Run on an idle worker; past the deadline the worker is killed (503 timeout)."""
+        for _attempt in range(2):
+            try:
+                w = self.idle.get(timeout=self.timeout)
+            except queue.Empty as exc:
+                raise QueryFailed("busy", "every SPARQL worker is busy") from exc
+            try:
+                w.conn.send(asdict(job))
+            except (BrokenPipeError, OSError):
+                self._replace(w)  # it died while idle: the query never ran, try another
+                continue
+            return self._wait(w)
+        raise QueryFailed("error", "SPARQL workers keep failing")
+
+    def _wait(self, w: _Worker) -> QueryAnswer:
+        try:
+            ready = w.conn.poll(self.timeout)
+            raw = w.conn.recv() if ready else None
+        except (EOFError, OSError) as exc:
+            self._replace(w)
+            raise QueryFailed("error", "the SPARQL worker stopped") from exc
+        if raw is None:
+            log.warning("query stopped after %.1f s; worker %s killed", self.timeout, w.process.pid)
+            self._replace(w)
+            raise QueryFailed("timeout")
+        self.idle.put(w)
+        return _answer(raw)
+
+    def close(self) -> None:
+        """Ask every worker to stop, then kill what is left."""
+        self.closed = True
+        with self.lock:
+            workers = list(self.live)
+        for w in workers:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                w.conn.send(None)
+        for w in workers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                w.process.wait(timeout=2)
+            self._stop(w)
+
+
+# ---------------------------------------------------------------- embedded, in memory
+
+
+class ThreadExecutor:
+    """In-memory store: a daemon thread per query with a soft deadline (development only)."""
+
+    def __init__(self, store: ox.Store, timeout: float):
+        self.store, self.timeout = store, timeout
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Run the query; answer 503 at the deadline (the thread runs on)."""
+        box: list[tuple] = []
+
+        def target() -> None:
+            try:
+                box.append(worker.run_job(self.store, asdict(job)))
+            except Exception as exc:  # reported as a failed query
+                box.append(("error", f"{type(exc).__name__}: {exc}"))
+
+        thread = threading.Thread(target=target, name="thamquyen-sparql", daemon=True)
+        thread.start()
+        thread.join(self.timeout)
+        if not box:
+            raise QueryFailed("timeout")
+        return _answer(box[0])
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+# ---------------------------------------------------------------- remote
+
+
+class _StreamReader(io.RawIOBase):
+    """A file-like view of an HTTP body that enforces the overall deadline."""
+
+    def __init__(self, chunks: Iterator[bytes], deadline: float):
+        self.chunks, self.deadline, self.buffer = chunks, deadline, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self.buffer:
+            if time.monotonic() > self.deadline:
+                raise TimeoutError("deadline passed while reading the answer")
+            try:
+                self.buffer = next(self.chunks)
+            except StopIteration:
+                return 0
+        size = min(len(target), len(self.buffer))
+        target[:size], self.buffer = self.buffer[:size], self.buffer[size:]
+        return size
+
+
+REMOTE_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
+                 "text/turtle;q=0.8")
+
+
+class RemoteExecutor:
+    """Forward the query to the remote store's query endpoint, within the deadline."""
+
+    def __init__(self, remote: RemoteSettings, timeout: float):
+        self.remote, self.timeout = remote, timeout
+        auth = (remote.user, remote.password or "") if remote.user else None
+        self.client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 5)))
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Forward, parse the streamed answer into terms, write it in the negotiated format."""
+        data = [("query", job.query)]
+        data += [("default-graph-uri", g) for g in job.default_graphs]
+        data += [("named-graph-uri", g) for g in job.named_graphs]
+        deadline = time.monotonic() + self.timeout
+        try:
+            with self.client.stream("POST", self.remote.query_url, content=urlencode(data),
+                                    headers={"Accept": REMOTE_ACCEPT,
+                                             "Content-Type": "application/x-www-form-urlencoded"},
+                                    ) as response:
+                if response.status_code >= 300:
+                    self._refuse(response)
+                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                reader = io.BufferedReader(_StreamReader(response.iter_bytes(), deadline))
+                return _answer(self._convert(job, kind, reader))
+        except (httpx.TimeoutException, TimeoutError) as exc:
+            raise QueryFailed("timeout") from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"{self.remote.query_url}: {exc}") from exc
+        except (OSError, SyntaxError, ValueError) as exc:  # the answer broke off or is garbled
+            if time.monotonic() > deadline:
+                raise QueryFailed("timeout") from exc
+            raise StoreError(f"{self.remote.query_url}: unreadable answer ({exc})") from exc
+
+    def _refuse(self, response: httpx.Response) -> None:
+        response.read()
+        text = response.text.strip()[:2000]
+        if response.status_code == 400:
+            raise QueryFailed("syntax", text)
+        if response.status_code in (503, 504) and "timeout" in text.lower():
+            raise QueryFailed("timeout")
+        raise StoreError(f"{self.remote.query_url}: HTTP {response.status_code} {text[:300]}")
+
+    @staticmethod
+    def _convert(job: QueryJob, kind: str, reader: io.BufferedReader) -> tuple:
+        from .results import render
+
+        if kind in ("application/sparql-results+json", "application/json"):
+            result = ox.parse_query_results(reader, format=ox.QueryResultsFormat.JSON)
+            if job.table is None:
+                return ("not_acceptable", "table")
+            variables = ([v.value for v in result.variables]
+                         if isinstance(result, ox.QuerySolutions) else None)
+            media, fmt = job.table
+            return ("ok", media, *render(result, variables, fmt, job.limit))
+        rdf = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+               "text/turtle": ox.RdfFormat.TURTLE}.get(kind)
+        if rdf is None:
+            raise StoreError(f"unexpected answer type {kind!r} from the remote store")
+        if job.graph is None:
+            return ("not_acceptable", "graph")
+        media, fmt = job.graph
+        triples = (q.triple for q in ox.parse(reader, format=rdf))
+        return ("ok", media, *render(triples, None, fmt, job.limit))
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.client.close()
+
+
+def make_executor(store: object, remote: RemoteSettings | None, timeout: float,
+                  workers: int) -> Executor:
+    """The executor that fits the store."""
+    if remote is not None:
+        return RemoteExecutor(remote, timeout)
+    if isinstance(store, EmbeddedStore) and store.location is not None:
+        return WorkerPool(store.location / "oxigraph", workers, timeout)
+    if isinstance(store, EmbeddedStore):
+        log.warning("in-memory store: /sparql timeouts are soft (the query is not stopped)")
+        return ThreadExecutor(store.store, timeout)
+    raise TypeError(f"no SPARQL executor for {type(store).__name__}")

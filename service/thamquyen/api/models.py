@@ -1,0 +1,124 @@
+"""The JSON documents of the API, for the OpenAPI description (handlers return plain dicts)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Step(BaseModel):
+    """One step of the chain that led to a holder."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    step: str = Field(description="conferral | reorganization | decentralization | authorization")
+    from_: str | None = Field(None, alias="from", description="IRI of the giver, or null")
+    to: str = Field(description="IRI of the receiver")
+    basis: str | None = Field(None, description="IRI of the provision or instrument")
+    validFrom: str | None = None
+    validUntil: str | None = None
+
+
+class Holder(BaseModel):
+    """A final holder of the power."""
+
+    authority: str
+    label: str | None = None
+    chain: list[Step]
+
+
+class WhoHolds(BaseModel):
+    """The who-holds answer (the same document as `thamquyen who-holds --format json`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    power: str
+    at: str
+    in_: str | None = Field(None, alias="in")
+    holders: list[Holder]
+
+
+class PowerEntry(BaseModel):
+    """One power an authority holds or exercises."""
+
+    power: str
+    label: str | None = None
+    exercises: bool
+    holder: str
+    chain: list[Step]
+
+
+class PowersOf(BaseModel):
+    """What an authority holds or exercises on a date."""
+
+    authority: str
+    label: str | None = None
+    at: str
+    powers: list[PowerEntry]
+
+
+class SearchHit(BaseModel):
+    """One search result."""
+
+    iri: str
+    label: str | None = None
+    type: list[str]
+    code: str | None = None
+
+
+class Health(BaseModel):
+    """The service and its store."""
+
+    status: str
+    store: str
+    reachable: bool
+    triples: int | None = None
+    fingerprint: str | None = None
+    version: str
+
+
+class ValidationResult(BaseModel):
+    """One SHACL result."""
+
+    severity: str
+    focus: str | None = None
+    path: str | None = None
+    value: str | None = None
+    shape: str | None = None
+    message: dict[str, str]
+    source: str | None = Field(None, description="IRI of the provision the rule comes from")
+
+
+class ValidationReport(BaseModel):
+    """The SHACL report (the same document as `thamquyen validate --format json`)."""
+
+    conforms: bool
+    results: list[ValidationResult]
+
+
+class QueryParamInfo(BaseModel):
+    """A parameter of a named query."""
+
+    name: str
+    type: str
+    description: str | None = None
+    example: str | None = None
+    required: bool
+    default: str | None = None
+
+
+class NamedQueryInfo(BaseModel):
+    """A named query of the catalog."""
+
+    name: str
+    summary: dict[str, str]
+    description: str | None = None
+    params: list[QueryParamInfo]
+    path: str
+    text: str
+
+
+class TableAnswer(BaseModel):
+    """A named query's answer as JSON: variables and rows of plain values."""
+
+    variables: list[str]
+    rows: list[dict[str, str | int | float | bool | None]]

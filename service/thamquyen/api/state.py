@@ -1,0 +1,119 @@
+"""What the routers share: settings, the knowledge base (opened lazily if the store was down),
+the SPARQL executor, the shapes graph and the templates."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import rdflib
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from ..kb import KB, open_kb
+from ..store import EmbeddedStore, Store, StoreError
+from .executor import Executor, make_executor
+from .settings import Settings, find_yasgui
+
+log = logging.getLogger("thamquyen.api")
+T = TypeVar("T")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class ServiceState:
+    """One per app; routers reach it with `service(request)`."""
+
+    def __init__(self, settings: Settings, kb: KB | None = None):
+        self.settings = settings
+        self._kb = kb
+        self._own_kb = kb is None
+        self._executor: Executor | None = None
+        self._shapes: rdflib.Graph | None = None
+        self._lock = threading.Lock()
+        self._count: tuple[float, int] | None = None
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.yasgui_dir = find_yasgui(settings)
+        # SHACL validations run one at a time: the rest of the API stays free.
+        self.validation_slots = threading.Lock()
+        self._cache: dict[str, object] = {}
+        self._cache_lock = threading.Lock()
+
+    def kb(self) -> KB:
+        """The knowledge base; opened on first use when the store was unreachable at start."""
+        if self._kb is None:
+            with self._lock:
+                if self._kb is None:
+                    self._kb = open_kb(list(self.settings.paths), remote=self.settings.remote,
+                                       persistent=True, workdir=self.settings.workdir)
+        return self._kb
+
+    @property
+    def store(self) -> Store:
+        """The store of the knowledge base."""
+        return self.kb().store
+
+    def executor(self) -> Executor:
+        """The /sparql executor, started on first use (worker processes for the embedded store)."""
+        if self._executor is None:
+            store = None if self.settings.remote else self.store  # remote: no index needed
+            with self._lock:
+                if self._executor is None:
+                    s = self.settings
+                    self._executor = make_executor(store, s.remote, s.query_timeout,
+                                                   s.sparql_workers)
+        return self._executor
+
+    def cached(self, key: str, make: Callable[[], T]) -> T:
+        """A value computed once per app (the store does not change while the service runs)."""
+        if key not in self._cache:
+            with self._cache_lock:
+                if key not in self._cache:
+                    self._cache[key] = make()
+        return self._cache[key]  # type: ignore[return-value]
+
+    def shapes(self) -> rdflib.Graph:
+        """The SHACL shapes graph (read once)."""
+        if self._shapes is None:
+            from ..validation import load_shapes
+
+            self._shapes = load_shapes()
+        return self._shapes
+
+    def triple_count(self) -> int:
+        """Triples in the store: counted once for the read-only embedded store, every 30 s remote."""
+        store = self.store
+        now = time.monotonic()
+        if self._count is not None and (isinstance(store, EmbeddedStore) or now - self._count[0] < 30):
+            return self._count[1]
+        if isinstance(store, EmbeddedStore):
+            count = store.triple_count()
+        else:
+            rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            count = int(rows[0]["n"]) if rows else 0
+        self._count = (now, count)
+        return count
+
+    def start(self) -> None:
+        """Open what can be opened now; a store that is down is retried on the next request."""
+        try:
+            self.executor()
+        except StoreError as exc:
+            log.warning("store not reachable at start-up, will retry: %s", exc)
+
+    def close(self) -> None:
+        """Stop the workers and release the store."""
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
+        if self._own_kb and self._kb is not None:
+            self._kb.store.close()
+            self._kb = None
+
+
+def service(request: Request) -> ServiceState:
+    """The ServiceState of the app that serves this request."""
+    return request.app.state.service

@@ -1,0 +1,143 @@
+"""`thamquyen serve` (the HTTP service) and `thamquyen load` (fill a remote SPARQL store)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .api.settings import environment_help, from_env
+from .rdfio import InputError, display_path, read_turtle
+from .store import RemoteSettings, RemoteStore, StoreError, knowledge_sources
+
+EXIT_OK, EXIT_FAIL = 0, 2
+DEFAULT_BATCH_MB = 256.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the serve and load sub-commands."""
+    p = sub.add_parser(
+        "serve", help="chạy dịch vụ HTTP (API, /sparql, /id/…)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the HTTP service on the embedded store (built from ontology/ + data/ + "
+                    "PATHs in the working folder) or on a remote SPARQL store (--endpoint).",
+        epilog="Environment variables (a command-line option wins over its variable):\n"
+               + environment_help())
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="extra Turtle files or folders joined to the embedded store")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+    add_remote_options(p, required=False)
+    p.add_argument("--query-timeout", type=float, help="seconds a /sparql query may run (default 10)")
+    p.add_argument("--row-limit", type=int, help="most rows a /sparql answer carries (default 10000)")
+    p.add_argument("--max-upload-mb", type=float, help="largest body POST /api/validate takes (default 10)")
+    p.add_argument("--workdir", type=Path, help="working folder of the embedded store (default .thamquyen/)")
+    p.add_argument("--sparql-workers", type=int, help="worker processes for /sparql (default 2)")
+    p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    p.set_defaults(handler=run_serve)
+
+    p = sub.add_parser(
+        "load", help="nạp ontology + data (+ tệp thêm) vào kho SPARQL từ xa",
+        description="Upload ontology/ + data/ (+ PATHs) to a remote SPARQL 1.1 store, replacing "
+                    "its default graph: one SPARQL Update request `CLEAR DEFAULT ; INSERT DATA "
+                    "{ … }`, so the store changes all at once. Above --batch-mb the upload is "
+                    "split by file into several requests (the first one clears). Every file is "
+                    "parsed before anything is sent. Exit 0 loaded, 2 unreadable input or store.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="extra Turtle files or folders to load with the shipped data")
+    add_remote_options(p, required=True)
+    p.add_argument("--batch-mb", type=float, default=DEFAULT_BATCH_MB,
+                   help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g})")
+    p.set_defaults(handler=run_load)
+
+
+def add_remote_options(p: argparse.ArgumentParser, required: bool) -> None:
+    """--endpoint, --update-endpoint, --user, --password, --timeout."""
+    p.add_argument("--endpoint", required=required, metavar="QUERY_URL",
+                   help="query URL of the remote SPARQL store")
+    p.add_argument("--update-endpoint", required=required, metavar="UPDATE_URL",
+                   help="update URL of the remote SPARQL store")
+    p.add_argument("--user", help="user name for the remote store (HTTP basic auth)")
+    p.add_argument("--password", help="password for the remote store")
+    p.add_argument("--timeout", type=float, help="seconds to wait for the remote store (default 30)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Open the store (errors exit 2 before the server starts), then run uvicorn."""
+    import uvicorn
+
+    from .api.app import create_app
+    from .kb import open_kb
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    settings = from_env().with_options(
+        host=args.host, port=args.port, paths=tuple(args.paths) or None, endpoint=args.endpoint,
+        update_endpoint=args.update_endpoint, user=args.user, password=args.password,
+        timeout=args.timeout, query_timeout=args.query_timeout, row_limit=args.row_limit,
+        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers)
+    if settings.endpoint and settings.paths:
+        raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`, không phải `serve`.",
+                         "with a remote store, load extra files with `thamquyen load`, not `serve`.")
+    kb = None
+    try:
+        kb = open_kb(list(settings.paths), remote=settings.remote, persistent=True,
+                     workdir=settings.workdir)
+    except StoreError as exc:
+        print(f"Cảnh báo: chưa kết nối được kho dữ liệu, sẽ thử lại khi có yêu cầu — "
+              f"the store is not reachable yet, retrying on requests: {exc}", file=sys.stderr)
+    app = create_app(settings, kb)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    return EXIT_OK
+
+
+def _batches(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[list[str]]:
+    """N-Triples lines grouped by whole files (blank nodes never cross a request), ≤ limit bytes."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for _, triples in files:
+        lines = [f"{t.subject} {t.predicate} {t.object} ." for t in triples]
+        length = sum(len(line.encode("utf-8")) + 1 for line in lines)
+        if batches[-1] and size + length > limit:
+            batches.append([])
+            size = 0
+        batches[-1].extend(lines)
+        size += length
+    return batches
+
+
+def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[str]:
+    """The SPARQL Update requests: the first clears the default graph and inserts."""
+    requests = []
+    for number, lines in enumerate(_batches(files, limit)):
+        head = "CLEAR DEFAULT ;\n" if number == 0 else ""
+        requests.append(head + "INSERT DATA {\n" + "\n".join(lines) + "\n}\n")
+    return requests
+
+
+def run_load(args: argparse.Namespace) -> int:
+    """Parse everything first (bad Turtle: nothing sent), then replace the remote default graph."""
+    env = from_env()
+    remote = RemoteSettings(query_url=args.endpoint, update_url=args.update_endpoint,
+                            user=args.user or env.user, password=args.password or env.password,
+                            timeout=args.timeout or env.timeout)
+    files = [(f, read_turtle(f)) for f in knowledge_sources(args.paths)]
+    count = sum(len(t) for _, t in files)
+    requests = update_requests(files, int(args.batch_mb * 1024 * 1024))
+    store = RemoteStore(remote)
+    for number, update in enumerate(requests):
+        try:
+            store.update(update)
+        except StoreError as exc:
+            done = "không có gì được ghi" if number == 0 else f"đã ghi {number}/{len(requests)} phần"
+            print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({done}) — the store refused the "
+                  f"upload: {exc}", file=sys.stderr)
+            return EXIT_FAIL
+    note = "" if len(requests) == 1 else f" (chia thành {len(requests)} yêu cầu, không nguyên tử)"
+    print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {remote.update_url}{note}.")
+    for f, triples in files:
+        print(f"  {display_path(f)}: {len(triples)}")
+    return EXIT_OK

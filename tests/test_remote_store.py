@@ -1,0 +1,162 @@
+"""The remote store and the commands around it, against real `oxigraph serve` processes:
+`thamquyen load` (replace, all or nothing, exit codes), RemoteStore, and `thamquyen serve`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from conftest import (
+    API_FIXTURE,
+    POWER_ONE,
+    assert_error,
+    free_port,
+    load_with_cli,
+    wait_until,
+)
+from thamquyen.cli import main
+from thamquyen.cli_serve import update_requests
+from thamquyen.store import RemoteStore
+
+EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/thamquyen/id/power/them-khi-nap> skos:prefLabel "Thêm khi nạp"@vi ;
+    skos:note [ skos:prefLabel "nút trống"@vi ] .
+"""
+
+
+@pytest.fixture
+def server(start_oxigraph):
+    """A fresh in-memory Oxigraph server for each test."""
+    return start_oxigraph(persistent=False)
+
+
+@pytest.mark.remote
+def test_load_replaces_what_was_loaded_before(server, mini_home, tmp_path, capsys):
+    assert load_with_cli(server, home=mini_home) == 0
+    base = server.count()
+    assert base > 1000
+    assert "Đã nạp" in capsys.readouterr().out
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(EXTRA, encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0
+    assert server.count() == base + 3
+    assert load_with_cli(server, home=mini_home) == 0
+    assert server.count() == base
+
+
+@pytest.mark.remote
+def test_bad_turtle_writes_nothing(server, mini_home, tmp_path, capsys):
+    assert load_with_cli(server, home=mini_home) == 0
+    before = server.count()
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a:b> skos:x \n", "utf-8")
+    assert load_with_cli(server, bad, home=mini_home) == 2
+    err = capsys.readouterr().err
+    assert "bad.ttl:" in err and "Turtle" in err
+    assert server.count() == before
+
+
+def test_unreachable_store_exits_2(mini_home, capsys):
+    port = free_port()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THAMQUYEN_HOME", str(mini_home))
+        code = main(["load", "--endpoint", f"http://127.0.0.1:{port}/query",
+                     "--update-endpoint", f"http://127.0.0.1:{port}/update", "--timeout", "3"])
+    assert code == 2
+    assert "không có gì được ghi" in capsys.readouterr().err
+
+
+def test_load_needs_both_endpoints():
+    with pytest.raises(SystemExit) as stop:
+        main(["load", "--endpoint", "http://127.0.0.1:1/query"])
+    assert stop.value.code == 2
+
+
+def test_update_requests_clear_once_and_keep_files_whole():
+    one = [ox.Triple(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal("x"))
+           for i in range(3)]
+    blank = ox.BlankNode("b1")
+    two = [ox.Triple(blank, ox.NamedNode("http://e/p"), ox.Literal("y")),
+           ox.Triple(ox.NamedNode("http://e/z"), ox.NamedNode("http://e/q"), blank)]
+    files = [(Path("one.ttl"), one), (Path("two.ttl"), two)]
+    [single] = update_requests(files, 10_000_000)
+    assert single.startswith("CLEAR DEFAULT ;\nINSERT DATA {") and single.count("INSERT DATA") == 1
+    first, second = update_requests(files, 10)
+    assert first.startswith("CLEAR DEFAULT ;") and "CLEAR" not in second
+    assert second.count("_:b1") == 2  # a blank node never crosses a request
+
+
+@pytest.mark.remote
+def test_remote_store_reads(server, mini_home):
+    assert load_with_cli(server, home=mini_home) == 0
+    store = RemoteStore(server.remote())
+    rows = store.select("SELECT ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> "
+                        "?label } ", {"s": rdflib.URIRef(POWER_ONE)})
+    labels = {(str(r["label"]), r["label"].language) for r in rows}
+    assert ("Thẩm quyền kiểm thử API một", "vi") in labels
+    assert store.ask("ASK { ?s ?p ?o }") is True
+    graph = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": rdflib.URIRef(POWER_ONE)})
+    assert len(graph) >= 4
+
+
+# ---------------------------------------------------------------- `thamquyen serve`
+
+
+def serve(args: list[str], home: Path, workdir: Path) -> tuple[subprocess.Popen, str]:
+    """Start `thamquyen serve` as a real process on a free port."""
+    port = free_port()
+    env = {**os.environ, "THAMQUYEN_HOME": str(home), "THAMQUYEN_WORKDIR": str(workdir),
+           "NO_PROXY": "127.0.0.1"}
+    process = subprocess.Popen([sys.executable, "-m", "thamquyen.cli", "serve", "--port", str(port),
+                                "--log-level", "warning", *args],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server process (SIGTERM, then kill)."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.mark.parametrize("kind", ["embedded", pytest.param("remote", marks=pytest.mark.remote)])
+def test_serve_command(kind, mini_home, tmp_path, request):
+    args: list[str] = ["--query-timeout", "5"]
+    if kind == "remote":
+        server = request.getfixturevalue("server")
+        assert load_with_cli(server, home=mini_home) == 0
+        args += ["--endpoint", server.query_url, "--update-endpoint", server.update_url]
+    process, url = serve(args, mini_home, tmp_path / "work")
+    try:
+        wait_until(lambda: httpx.get(f"{url}/health", timeout=5).status_code == 200, 120, "serve")
+        assert httpx.get(f"{url}/health", timeout=5).json()["store"] == kind
+        ask = httpx.get(f"{url}/sparql", params={"query": f"ASK {{ <{POWER_ONE}> ?p ?o }}"}, timeout=30)
+        assert ask.json()["boolean"] is True
+        assert_error(httpx.post(f"{url}/sparql", data={"update": "CLEAR ALL"}, timeout=30), 403)
+    finally:
+        stop(process)
+
+
+def test_serve_refuses_paths_with_a_remote_store(capsys):
+    code = main(["serve", "--endpoint", "http://127.0.0.1:1/query", str(API_FIXTURE)])
+    assert code == 2
+    assert "thamquyen load" in capsys.readouterr().err
+
+
+def test_serve_help_lists_the_environment(capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    for name in ("THAMQUYEN_ENDPOINT", "THAMQUYEN_QUERY_TIMEOUT", "THAMQUYEN_ROW_LIMIT",
+                 "THAMQUYEN_MAX_UPLOAD_MB", "THAMQUYEN_WORKDIR"):
+        assert name in out
