@@ -14,7 +14,7 @@ else
   .venv/bin/pip install --quiet -e .
 fi
 if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
-  npm ci --silent --no-audit --no-fund
+  npm ci --silent --ignore-scripts --no-audit --no-fund
 fi
 if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
