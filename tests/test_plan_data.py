@@ -27,7 +27,6 @@ UNIT_FILES = ("units/units-2025-01-04.ttl", "units/agencies-2025-01-04.ttl")
 def tra_vinh_units() -> Graph:
     """Only Trà Vinh's ten units and their councils/committees (the national files are big)."""
     import pyoxigraph as ox
-
     from thamquyen.rdfio import ox_to_rdflib
 
     wanted = {f"{ID_BASE}unit/{c}" for c in TRA_VINH_UNITS}

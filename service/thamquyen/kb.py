@@ -41,5 +41,7 @@ def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
         store = EmbeddedStore.open(extra, workdir)
     else:
         store = EmbeddedStore.in_memory(extra)
-    engine = Engine.from_store(store)
-    return KB(store, engine, NameIndex.from_store(store, engine.index))
+    from .indexcache import load_or_build  # plain-string read + pickle cache next to the store
+
+    engine, names = load_or_build(store)
+    return KB(store, engine, names)

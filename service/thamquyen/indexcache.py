@@ -1,0 +1,198 @@
+"""Start-up of the knowledge base: read the engine Index and the NameIndex fast, and cache them.
+
+Reading the index with rdflib terms costs most of `serve`'s start-up at national scale (each
+literal becomes an rdflib Literal). On the embedded store the engine queries are read here with
+plain strings instead (the Index and NameIndex only ever call str() / int() on the values and
+read a literal's `language`), and the result is cached next to the store as a marshal image,
+keyed by the store fingerprint and by the code and queries that build it.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import gc
+import hashlib
+import importlib
+import logging
+import marshal
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import paths
+from .engine import Engine, Index
+from .names import NameIndex
+from .sparql import bind
+from .store import EmbeddedStore, Store
+
+log = logging.getLogger("thamquyen.indexcache")
+CACHE_NAME = "kb-index.marshal"
+CACHE_FORMAT = 2
+
+
+class LangString(str):
+    """A literal's text with its language tag (what NameIndex reads of a label)."""
+
+    language: str | None = None
+
+    def __new__(cls, value: str, language: str | None = None) -> LangString:
+        """Make one."""
+        text = super().__new__(cls, value)
+        text.language = language
+        return text
+
+
+class PlainRows:
+    """A store view whose select() returns rows of plain strings (read-only, engine queries)."""
+
+    def __init__(self, store: EmbeddedStore):
+        self.store = store
+
+    def select(self, query: str, bindings: dict | None = None) -> list[dict[str, str]]:
+        """Rows of the SELECT: IRIs and literals as str, language-tagged literals as LangString."""
+        solutions = self.store.store.query(bind(query, bindings))
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is None:
+                    continue
+                if isinstance(term, ox.Literal) and term.language:
+                    row[name] = LangString(term.value, term.language)
+                else:
+                    row[name] = term.value
+            rows.append(row)
+        return rows
+
+
+def code_key() -> str:
+    """A hash of what builds the index: the engine/names code and the engine queries."""
+    digest = hashlib.sha256(f"kb-index-{CACHE_FORMAT}".encode())
+    here = Path(__file__).resolve().parent
+    for source in (here / "engine.py", here / "names.py", Path(__file__).resolve()):
+        digest.update(source.read_bytes())
+    for query in sorted((paths.queries_dir() / "engine").glob("*.rq")):
+        digest.update(query.name.encode())
+        digest.update(query.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build(store: Store) -> tuple[Engine, NameIndex]:
+    """Read the Index and NameIndex (plain strings on the embedded store)."""
+    source = PlainRows(store) if isinstance(store, EmbeddedStore) else store
+    index = Index.from_store(source)  # type: ignore[arg-type]
+    names = NameIndex.from_store(source, index)  # type: ignore[arg-type]
+    return Engine(index), names
+
+
+def _cache_file(store: Store) -> Path | None:
+    location = getattr(store, "location", None)
+    return None if location is None else Path(location) / CACHE_NAME
+
+
+# ---- a marshal image of the index: plain containers; dataclass records as tuples. Unpickling
+# ---- the records one by one costs seconds at national scale; marshal + rebuild is ~5× faster.
+
+ALLOWED_MODULES = ("builtins", "thamquyen.engine", "thamquyen.names")
+
+
+def _class_name(cls: type) -> str:
+    if cls.__module__ not in ALLOWED_MODULES:
+        raise TypeError(f"cannot cache {cls!r}")
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _class(name: str) -> type:
+    module, qualname = name.split(":")
+    if module not in ALLOWED_MODULES:
+        raise TypeError(f"refusing {name}")
+    return getattr(importlib.import_module(module), qualname)
+
+
+def _record_class(value: object) -> type | None:
+    return type(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else None
+
+
+def _encode_map(mapping: dict) -> tuple[str, str | None, str | None, dict]:
+    """(shape, factory, record class, plain dict) of one attribute of the Index / NameIndex."""
+    factory = getattr(mapping, "default_factory", None)
+    factory_name = _class_name(factory) if factory is not None else None
+    sample = next(iter(mapping.values()), None)
+    if _record_class(sample):
+        cls = _record_class(sample)
+        return "records", factory_name, _class_name(cls), {
+            k: tuple(getattr(v, f.name) for f in dataclasses.fields(v))
+            for k, v in mapping.items()}
+    if isinstance(sample, list) and sample and _record_class(sample[0]):
+        cls = _record_class(sample[0])
+        return "record-lists", factory_name, _class_name(cls), {
+            k: [tuple(getattr(r, f.name) for f in dataclasses.fields(r)) for r in v]
+            for k, v in mapping.items()}
+    return "plain", factory_name, None, dict(mapping)
+
+
+def _decode_map(shape: str, factory: str | None, record: str | None, plain: dict) -> dict:
+    if shape == "records":
+        cls = _class(record or "")
+        plain = {k: cls(*v) for k, v in plain.items()}
+    elif shape == "record-lists":
+        cls = _class(record or "")
+        plain = {k: [cls(*t) for t in v] for k, v in plain.items()}
+    return collections.defaultdict(_class(factory), plain) if factory else plain
+
+
+def _image(obj: object) -> dict:
+    return {name: _encode_map(value) for name, value in vars(obj).items() if isinstance(value, dict)}
+
+
+def _restore(cls: type, image: dict) -> object:
+    obj = cls.__new__(cls)
+    for name, encoded in image.items():
+        setattr(obj, name, _decode_map(*encoded))
+    return obj
+
+
+def _load(path: Path, key: str) -> tuple[Engine, NameIndex] | None:
+    try:
+        cached = marshal.loads(path.read_bytes())
+        if not isinstance(cached, dict) or cached.get("key") != key:
+            return None
+        index = _restore(Index, cached["index"])
+        names = _restore(NameIndex, cached["names"])
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("index cache %s unreadable, rebuilding: %s", path, exc)
+        return None
+    names.index = index  # type: ignore[attr-defined]
+    return Engine(index), names  # type: ignore[arg-type]
+
+
+def _save(path: Path, key: str, engine: Engine, names: NameIndex) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        data = marshal.dumps({"key": key, "index": _image(engine.index), "names": _image(names)})
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except (OSError, ValueError, TypeError) as exc:  # only costs the next start-up
+        log.warning("cannot write the index cache %s: %s", path, exc)
+        tmp.unlink(missing_ok=True)
+
+
+def load_or_build(store: Store) -> tuple[Engine, NameIndex]:
+    """The engine and name index of a store: from the cache when the store and code match.
+
+    The index is millions of long-lived objects: they are moved out of the garbage collector's
+    reach (gc.freeze), so that a full collection never pauses a who-holds answer for ~10 ms."""
+    path = _cache_file(store)
+    key = f"{store.fingerprint}-{code_key()}" if path is not None else ""
+    cached = _load(path, key) if path is not None and path.exists() else None
+    if cached is None:
+        cached = build(store)
+        if path is not None:
+            _save(path, key, *cached)
+    gc.collect()
+    gc.freeze()
+    return cached
