@@ -1,0 +1,349 @@
+"""The who-holds engine on the fixtures of tests/fixtures/engine (see its README.md).
+
+Each case checks the exact holders and chains (step, from, to, basis, validFrom, validUntil);
+a differential test checks that the plain-SPARQL named query queries/who-holds.rq agrees with
+the engine on every (power, unit or none, date) combination of the fixtures.
+
+The knowledge base is the ontology + the fixtures only (an empty data/ folder through
+THAMQUYEN_HOME), so that the answers do not depend on the shipped national data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from thamquyen import kb as kbmod
+from thamquyen.catalog import get, run_named, select_variables
+from thamquyen.sparql import strip_comments, term_to_sparql
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "engine"
+F = "https://example.org/thamquyen-fixture/"
+XSD_DATE = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#date")
+DOC_KEYS = {"power", "at", "in", "holders"}
+HOLDER_KEYS = {"authority", "label", "chain"}
+STEP_KEYS = {"step", "from", "to", "basis", "validFrom", "validUntil"}
+DATES = ["2017-12-31", "2018-01-01", "2019-12-31", "2020-01-01", "2021-02-28", "2021-03-01",
+         "2021-12-31", "2022-01-01", "2023-06-30", "2023-07-01", "2023-12-31", "2024-01-01",
+         "2024-06-01", "2024-12-31", "2025-01-01", "2025-06-30", "2025-07-01", "2025-12-31",
+         "2026-01-01", "2026-12-31", "2027-01-01"]
+
+
+def make_home(root: Path) -> Path:
+    """A project folder with the real ontology, shapes and queries and an empty data/."""
+    for name in ("ontology", "shapes", "queries"):
+        try:
+            (root / name).symlink_to(REPO / name, target_is_directory=True)
+        except OSError:
+            shutil.copytree(REPO / name, root / name)
+    (root / "data").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """ontology + fixtures in memory, built once for the module."""
+    home = make_home(tmp_path_factory.mktemp("home"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("THAMQUYEN_HOME", str(home))
+        mp.setenv("THAMQUYEN_WORKDIR", str(home / ".work"))
+        yield kbmod.open_kb([FIXTURES], persistent=False)
+
+
+def S(step: str, frm: str | None, to: str, basis: str | None, vf: str | None = None,
+      vu: str | None = None) -> tuple:
+    """One expected step; IRIs without the fixture base."""
+    return (step, F + frm if frm else None, F + to, F + basis if basis else None, vf, vu)
+
+
+def holders(kb, power: str, unit: str | None, day: str) -> dict[str, list[tuple]]:
+    """Holder → chain of the engine's answer (holders with one chain each)."""
+    doc = kb.engine.who_holds(F + power, F + unit if unit else None, dt.date.fromisoformat(day))
+    result = {}
+    for h in doc["holders"]:
+        assert h["authority"] not in result, "one chain per holder in these cases"
+        result[h["authority"]] = [tuple(s[k] for k in ("step", "from", "to", "basis",
+                                                       "validFrom", "validUntil"))
+                                  for s in h["chain"]]
+    return result
+
+
+def only(kb, power: str, unit: str | None, day: str) -> tuple[str, list[tuple]]:
+    """The single holder and its chain."""
+    found = holders(kb, power, unit, day)
+    assert len(found) == 1, found
+    return next(iter(found.items()))
+
+
+# ---------------------------------------------------------------- role resolution by territory
+
+CAT = S("conferral", None, "agency/ubnd-991", "doc/999-2019-qh14/dieu-10", "2020-01-01")
+
+
+def test_role_resolved_by_the_commune(kb):
+    assert holders(kb, "power/khai-thac-cat", "unit/99101", "2024-06-01") == {
+        F + "agency/ubnd-991": [CAT]}
+    assert holders(kb, "power/khai-thac-cat", "unit/99202", "2024-06-01") == {
+        F + "agency/ubnd-992": [S("conferral", None, "agency/ubnd-992",
+                                  "doc/999-2019-qh14/dieu-10", "2020-01-01")]}
+
+
+def test_role_without_unit_is_every_agency_of_the_role(kb):
+    assert set(holders(kb, "power/khai-thac-cat", None, "2024-06-01")) == {
+        F + "agency/ubnd-991", F + "agency/ubnd-992"}
+    # before 2020 the split districts did not exist, Cựu Thành did
+    assert set(holders(kb, "power/khai-thac-cat", None, "2020-01-01")) == {
+        F + "agency/ubnd-991", F + "agency/ubnd-992", F + "agency/ubnd-993"}
+
+
+def test_central_level_role_holds_everywhere(kb):
+    expected = {F + "agency/bo-thu-nghiem": [S("conferral", None, "agency/bo-thu-nghiem",
+                                                "doc/999-2019-qh14/dieu-13", "2020-01-01")]}
+    assert holders(kb, "power/cong-nhan-tieu-chuan", "unit/99101", "2024-06-01") == expected
+    assert holders(kb, "power/cong-nhan-tieu-chuan", None, "2024-06-01") == expected
+
+
+# ---------------------------------------------------------------- a specific holder, boundary dates
+
+def test_specific_holder_and_inclusive_boundaries(kb):
+    step = S("conferral", None, "post/chu-tich-ubnd-99", "doc/999-2019-qh14/dieu-11",
+             "2021-03-01", "2026-12-31")
+    assert holders(kb, "power/phe-duyet-quy-hoach", None, "2021-02-28") == {}
+    assert holders(kb, "power/phe-duyet-quy-hoach", None, "2021-03-01") == {
+        F + "post/chu-tich-ubnd-99": [step]}
+    assert holders(kb, "power/phe-duyet-quy-hoach", "unit/99202", "2026-12-31") == {
+        F + "post/chu-tich-ubnd-99": [step]}
+    assert holders(kb, "power/phe-duyet-quy-hoach", None, "2027-01-01") == {}
+
+
+# ---------------------------------------------------------------- reorganizations of the holder
+
+def test_reorganization_with_one_successor(kb):
+    conferral = S("conferral", None, "agency/ubnd-993", "doc/999-2019-qh14/dieu-13", "2020-01-01")
+    assert holders(kb, "power/quan-ly-cho", "unit/99101", "2023-12-31") == {
+        F + "agency/ubnd-993": [conferral]}
+    assert holders(kb, "power/quan-ly-cho", "unit/99101", "2024-01-01") == {
+        F + "agency/ubnd-991": [conferral,
+                                S("reorganization", "agency/ubnd-993", "agency/ubnd-991",
+                                  "doc/9991-nq-ubtvqh15-2023", "2024-01-01")]}
+
+
+def test_reorganization_with_several_successors_takes_the_one_containing_the_unit(kb):
+    conferral = S("conferral", None, "agency/ubnd-990", "doc/998-2017-qh14/dieu-5", "2018-01-01")
+
+    def moved(to: str) -> list[tuple]:
+        return [conferral, S("reorganization", "agency/ubnd-990", to,
+                             "doc/9990-nq-ubtvqh14-2019", "2020-01-01")]
+
+    assert holders(kb, "power/quan-ly-ben-do", "unit/99101", "2024-06-01") == {
+        F + "agency/ubnd-991": moved("agency/ubnd-991")}
+    assert holders(kb, "power/quan-ly-ben-do", "unit/99202", "2024-06-01") == {
+        F + "agency/ubnd-992": moved("agency/ubnd-992")}
+    assert holders(kb, "power/quan-ly-ben-do", None, "2024-06-01") == {
+        F + "agency/ubnd-991": moved("agency/ubnd-991"),
+        F + "agency/ubnd-992": moved("agency/ubnd-992")}
+    assert holders(kb, "power/quan-ly-ben-do", "unit/990", "2019-12-31") == {
+        F + "agency/ubnd-990": [conferral]}
+
+
+def test_two_reorganizations_in_a_row(kb):
+    conferral = S("conferral", None, "agency/so-ke-hoach-va-dau-tu-99",
+                  "doc/998-2017-qh14/dieu-6", "2018-01-01")
+    first = S("reorganization", "agency/so-ke-hoach-va-dau-tu-99",
+              "agency/so-ke-hoach-dau-tu-va-tai-chinh-99", "doc/9901-qd-ubnd-2021", "2022-01-01")
+    second = S("reorganization", "agency/so-ke-hoach-dau-tu-va-tai-chinh-99",
+               "agency/so-tai-chinh-99", "doc/9902-qd-ubnd-2023", "2023-07-01")
+    assert only(kb, "power/tham-dinh-du-an", None, "2021-12-31")[1] == [conferral]
+    assert only(kb, "power/tham-dinh-du-an", None, "2023-06-30") == (
+        F + "agency/so-ke-hoach-dau-tu-va-tai-chinh-99", [conferral, first])
+    assert only(kb, "power/tham-dinh-du-an", "unit/99201", "2023-07-01") == (
+        F + "agency/so-tai-chinh-99", [conferral, first, second])
+
+
+# ---------------------------------------------------------------- chains of delegations
+
+XD = S("conferral", None, "agency/ubnd-99", "doc/999-2019-qh14/dieu-12", "2020-01-01")
+
+
+def test_two_delegations_phan_cap_then_uy_quyen(kb):
+    decentralized = S("decentralization", "agency/ubnd-99", "agency/ubnd-991",
+                      "doc/99-2021-nq-hdnd/dieu-1", "2022-01-01")
+    authorized = S("authorization", "agency/ubnd-991", "agency/phong-tai-nguyen-va-moi-truong-991",
+                   "doc/9911-qd-ubnd-2023", "2024-01-01", "2024-12-31")
+    for day in ("2024-01-01", "2024-06-01", "2024-12-31"):
+        assert holders(kb, "power/cap-phep-xay-dung", "unit/99101", day) == {
+            F + "agency/phong-tai-nguyen-va-moi-truong-991": [XD, decentralized, authorized]}
+    assert holders(kb, "power/cap-phep-xay-dung", "unit/99101", "2025-01-01") == {
+        F + "agency/ubnd-991": [XD, decentralized]}
+    assert holders(kb, "power/cap-phep-xay-dung", "unit/99201", "2024-06-01") == {
+        F + "agency/ubnd-992": [XD, S("decentralization", "agency/ubnd-99", "agency/ubnd-992",
+                                      "doc/99-2021-nq-hdnd/dieu-1", "2022-01-01")]}
+    assert holders(kb, "power/cap-phep-xay-dung", "unit/99101", "2021-12-31") == {
+        F + "agency/ubnd-99": [XD]}
+
+
+def test_three_delegations(kb):
+    conferral = S("conferral", None, "agency/ubnd-99", "doc/999-2019-qh14/dieu-12/khoan-1",
+                  "2020-01-01")
+    to_district = S("decentralization", "agency/ubnd-99", "agency/ubnd-991",
+                    "doc/99-2021-nq-hdnd/dieu-2", "2022-01-01")
+
+    def to_commune(commune: str) -> tuple:
+        return S("decentralization", "agency/ubnd-991", commune, "doc/99-2022-qd-ubnd/dieu-1",
+                 "2023-01-01")
+
+    assert holders(kb, "power/dang-ky-dat-dai", "unit/99101", "2024-06-01") == {
+        F + "post/pho-chu-tich-ubnd-99101": [
+            conferral, to_district, to_commune("agency/ubnd-99101"),
+            S("authorization", "agency/ubnd-99101", "post/pho-chu-tich-ubnd-99101",
+              "doc/9912-qd-ubnd-2023", "2024-01-01", "2025-06-30")]}
+    assert holders(kb, "power/dang-ky-dat-dai", "unit/99101", "2025-07-01") == {
+        F + "agency/ubnd-99101": [conferral, to_district, to_commune("agency/ubnd-99101")]}
+    assert holders(kb, "power/dang-ky-dat-dai", "unit/99102", "2024-06-01") == {
+        F + "agency/ubnd-99102": [conferral, to_district, to_commune("agency/ubnd-99102")]}
+    # Tây Thủy did not pass it on to its communes
+    assert holders(kb, "power/dang-ky-dat-dai", "unit/99201", "2024-06-01") == {
+        F + "agency/ubnd-992": [conferral, S("decentralization", "agency/ubnd-99",
+                                             "agency/ubnd-992", "doc/99-2021-nq-hdnd/dieu-2",
+                                             "2022-01-01")]}
+
+
+def test_a_role_delegate_is_resolved_inside_the_delegator(kb):
+    # without a unit: the communes of Đông Hòa only (the decentralization is by UBND Đông Hòa)
+    found = holders(kb, "power/dang-ky-dat-dai", None, "2024-06-01")
+    assert set(found) == {F + "post/pho-chu-tich-ubnd-99101", F + "agency/ubnd-99102",
+                          F + "agency/ubnd-99103", F + "agency/ubnd-992"}
+
+
+# ---------------------------------------------------------------- territory-limited delegation
+
+def test_territory_limited_delegation_applies_inside_only(kb):
+    own = S("conferral", None, "agency/ubnd-99", "doc/999-2019-qh14/dieu-12", "2020-01-01")
+    inside = [own, S("authorization", "agency/ubnd-99", "agency/so-noi-vu-99",
+                     "doc/9913-qd-ubnd-2023", "2024-01-01", "2025-12-31")]
+    assert holders(kb, "power/bien-quang-cao", "unit/99201", "2024-06-01") == {
+        F + "agency/so-noi-vu-99": inside}
+    assert holders(kb, "power/bien-quang-cao", "unit/992", "2025-12-31") == {
+        F + "agency/so-noi-vu-99": inside}
+    assert holders(kb, "power/bien-quang-cao", "unit/99101", "2024-06-01") == {
+        F + "agency/ubnd-99": [own]}
+    assert holders(kb, "power/bien-quang-cao", None, "2024-06-01") == {F + "agency/ubnd-99": [own]}
+    assert holders(kb, "power/bien-quang-cao", "unit/99201", "2026-01-01") == {
+        F + "agency/ubnd-99": [own]}
+
+
+# ---------------------------------------------------------------- a unit that no longer exists
+
+def test_unit_no_longer_in_force_is_read_as_its_successor(kb):
+    assert set(holders(kb, "power/khai-thac-cat", "unit/99301", "2023-12-31")) == {
+        F + "agency/ubnd-993"}
+    # Xã Bắc Hà (Bắc Sơn) became Xã Bắc Hà (Đông Hòa) on 2024-01-01
+    assert holders(kb, "power/khai-thac-cat", "unit/99301", "2024-01-01") == {
+        F + "agency/ubnd-991": [CAT]}
+    # Huyện Cựu Thành was split in two: both successors' UBND hold it
+    assert set(holders(kb, "power/khai-thac-cat", "unit/990", "2024-06-01")) == {
+        F + "agency/ubnd-991", F + "agency/ubnd-992"}
+
+
+# ---------------------------------------------------------------- no holder
+
+def test_no_holder(kb):
+    assert holders(kb, "power/chua-giao", None, "2024-06-01") == {}
+    assert holders(kb, "power/chua-giao", "unit/99101", "2024-06-01") == {}
+    assert set(holders(kb, "power/cap-chung-chi", None, "2019-12-31")) == {F + "agency/ubnd-99"}
+    assert holders(kb, "power/cap-chung-chi", None, "2020-01-01") == {}
+
+
+# ---------------------------------------------------------------- the JSON document
+
+def test_json_document_has_exactly_the_architecture_fields(kb):
+    doc = kb.engine.who_holds(F + "power/dang-ky-dat-dai", F + "unit/99101", dt.date(2024, 6, 1))
+    assert set(doc) == DOC_KEYS
+    assert doc["power"] == F + "power/dang-ky-dat-dai"
+    assert doc["at"] == "2024-06-01" and doc["in"] == F + "unit/99101"
+    assert doc["holders"]
+    for holder in doc["holders"]:
+        assert set(holder) == HOLDER_KEYS
+        assert holder["label"] == "Phó Chủ tịch Ủy ban nhân dân xã An Phú"
+        for step in holder["chain"]:
+            assert set(step) == STEP_KEYS
+            assert step["step"] in {"conferral", "reorganization", "decentralization",
+                                    "authorization"}
+    assert json.loads(json.dumps(doc, ensure_ascii=False)) == doc
+    nobody = kb.engine.who_holds(F + "power/chua-giao", None, dt.date(2024, 6, 1))
+    assert nobody == {"power": F + "power/chua-giao", "at": "2024-06-01", "in": None,
+                      "holders": []}
+
+
+# ---------------------------------------------------------------- SPARQL named query = engine
+
+def engine_chains(kb, power: str, unit: str | None, day: str) -> set[tuple[str, str]]:
+    """The engine's answer as (holder, chain string of the named query)."""
+    doc = kb.engine.who_holds(power, unit, dt.date.fromisoformat(day))
+    return {(h["authority"], " | ".join(" ".join(s[k] or "-" for k in (
+        "step", "from", "to", "basis", "validFrom", "validUntil")) for s in h["chain"]))
+        for h in doc["holders"]}
+
+
+def batch(kb, combos: list[tuple[str, str | None, str]]) -> dict[tuple, set[tuple[str, str]]]:
+    """Run who-holds.rq once for many (power, unit, date) rows of one VALUES block.
+
+    Every part of the query is evaluated per solution, so the answer for a row of the block is
+    the answer of the query bound to that row alone (checked in the test below).
+    """
+    query = get("who-holds").text
+    rows = "\n".join(
+        f"({term_to_sparql(rdflib.URIRef(p))} "
+        f"{term_to_sparql(rdflib.URIRef(u)) if u else 'UNDEF'} "
+        f"{term_to_sparql(rdflib.Literal(d, datatype=XSD_DATE))})" for p, u, d in combos)
+    where = re.search(r"\bWHERE\s*\{", strip_comments(query))
+    text = (query[:where.end()] + f"\nVALUES (?_power ?_in ?_at) {{\n{rows}\n}}\n"
+            + query[where.end():])
+    text = text.replace("SELECT DISTINCT ?holder", "SELECT DISTINCT ?_power ?_in ?_at ?holder", 1)
+    found: dict[tuple, set[tuple[str, str]]] = {c: set() for c in combos}
+    for row in kb.store.select(text):
+        key = (str(row["_power"]), str(row["_in"]) if "_in" in row else None, str(row["_at"]))
+        found[key].add((str(row["holder"]), str(row["chain"])))
+    return found
+
+
+def fixture_combos(kb) -> list[tuple[str, str | None, str]]:
+    """Every fixture power × (every fixture unit + no unit) × the dates (boundaries included)."""
+    powers = sorted(p for p in kb.engine.index.powers if p.startswith(F))
+    units = sorted(u for u in kb.engine.index.unit_validity if u.startswith(F))
+    assert len(powers) >= 10 and len(units) >= 10
+    return [(p, u, d) for p in powers for u in [*units, None] for d in DATES]
+
+
+def test_sparql_named_query_agrees_with_engine_on_every_combination(kb):
+    combos = fixture_combos(kb)
+    found = batch(kb, combos)
+    differences = [(p, u, d) for p, u, d in combos
+                   if found[(p, u, d)] != engine_chains(kb, p, u, d)]
+    assert not differences, differences[:10]
+    assert sum(1 for c in combos if found[c]) > len(combos) // 3  # not trivially empty
+
+
+@pytest.mark.parametrize("power, unit, day", [
+    ("power/dang-ky-dat-dai", "unit/99101", "2024-06-01"),
+    ("power/quan-ly-ben-do", None, "2024-06-01"),
+    ("power/tham-dinh-du-an", "unit/99201", "2023-07-01"),
+    ("power/bien-quang-cao", "unit/99201", "2024-06-01"),
+    ("power/khai-thac-cat", "unit/99301", "2024-01-01"),
+    ("power/chua-giao", None, "2024-06-01"),
+])
+def test_named_query_alone_equals_its_batch_row(kb, power, unit, day):
+    params = {"power": F + power, "at": day}
+    if unit:
+        params["in"] = F + unit
+    variables, rows = run_named(kb.store, "who-holds", params, kb)
+    assert variables == select_variables(get("who-holds").text)
+    alone = {(str(r["holder"]), str(r["chain"])) for r in rows}
+    key = (F + power, F + unit if unit else None, day)
+    assert alone == batch(kb, [key])[key] == engine_chains(kb, *key)

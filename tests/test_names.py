@@ -1,0 +1,161 @@
+"""Name resolution (thamquyen.names): accents, Unicode forms, tone placement, abbreviations,
+ambiguity — on a hand-built index, and on the engine fixtures (validity on a date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from thamquyen import kb as kbmod
+from thamquyen.engine import Index
+from thamquyen.names import NameIndex, normalize
+from thamquyen.namespaces import ID, TQ
+from thamquyen.rdfio import InputError
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "engine"
+F = "https://example.org/thamquyen-fixture/"
+UNIT, AGENCY, POWER = str(TQ.AdministrativeUnit), str(TQ.Agency), str(TQ.Power)
+CAU_KE = str(ID["unit/845"])
+CAU_KE_TOWN = str(ID["unit/29500"])
+UBND_CAU_KE = str(ID["agency/ubnd-845"])
+
+
+@pytest.fixture
+def names() -> NameIndex:
+    """A small index written by hand (Trà Vinh names, both tone placements)."""
+    index = Index()
+    index.level_ranks = {str(TQ.ProvincialLevel): 1, str(TQ.DistrictLevel): 2,
+                         str(TQ.CommuneLevel): 3}
+    index.unit_levels = {CAU_KE: str(TQ.DistrictLevel), CAU_KE_TOWN: str(TQ.CommuneLevel)}
+    n = NameIndex(index)
+    entries = [
+        (CAU_KE, UNIT, "Huyện Cầu Kè", False, "vi"),
+        (CAU_KE, UNIT, "845", True, None),
+        (CAU_KE_TOWN, UNIT, "Thị trấn Cầu Kè", False, "vi"),
+        (UBND_CAU_KE, AGENCY, "Ủy ban nhân dân huyện Cầu Kè", False, "vi"),
+        (str(ID["unit/842"]), UNIT, "Thành phố Trà Vinh", False, "vi"),
+        (str(ID["unit/851"]), UNIT, "Thị xã Duyên Hải", False, "vi"),
+        (str(ID["agency/hdnd-84"]), AGENCY, "Hội đồng nhân dân tỉnh Trà Vinh", False, "vi"),
+        (str(ID["unit/29242"]), UNIT, "Xã Long Hòa", False, "vi"),
+        (str(ID["unit/29999"]), UNIT, "Xã Mỹ Thuỷ", False, "vi"),
+        (str(ID["power/a"]), POWER, "Cấp giấy phép xây dựng nhà ở riêng lẻ", False, "vi"),
+        (str(ID["power/b"]), POWER, "Cấp giấy phép xây dựng công trình", False, "vi"),
+    ]
+    for entry in entries:
+        n.add(*entry)
+    return n
+
+
+def test_folding_ignores_case_accents_and_unicode_form():
+    nfd = unicodedata.normalize("NFD", "Cầu Kè")
+    assert nfd != "Cầu Kè"
+    assert normalize("Cầu Kè") == normalize("cau ke") == normalize("CẦU KÈ") == normalize(nfd)
+    assert normalize("Đông Hòa") == "dong hoa"
+
+
+def test_old_and_new_tone_placement_are_the_same():
+    assert normalize("hòa") == normalize("hoà")
+    assert normalize("thủy") == normalize("thuỷ")
+    assert normalize("Khánh Hòa") == normalize("Khánh Hoà")
+
+
+@pytest.mark.parametrize("text", ["cau ke", "CẦU KÈ", unicodedata.normalize("NFD", "Cầu Kè"),
+                                  "Cầu Kè", "  huyen cau ke ", "845"])
+def test_cau_ke_is_found(names, text):
+    assert names.resolve(text, "unit") == CAU_KE
+
+
+def test_bare_name_means_the_higher_unit(names):
+    # "Cầu Kè" is both a district and a township: the district (rank 2) wins over rank 3
+    assert names.resolve("cau ke", "unit") == CAU_KE
+    assert names.resolve("thi tran cau ke", "unit") == CAU_KE_TOWN
+
+
+@pytest.mark.parametrize("text, iri", [
+    ("xa long hoa", str(ID["unit/29242"])),
+    ("Xã Long Hoà", str(ID["unit/29242"])),
+    ("xã mỹ thủy", str(ID["unit/29999"])),
+    ("MỸ THUỶ", str(ID["unit/29999"])),
+])
+def test_tone_placement_in_lookups(names, text, iri):
+    assert names.resolve(text, "unit") == iri
+
+
+@pytest.mark.parametrize("text, kind, iri", [
+    ("UBND huyện Cầu Kè", "agency", UBND_CAU_KE),
+    ("ubnd huyen cau ke", "authority", UBND_CAU_KE),
+    ("HĐND tỉnh Trà Vinh", "agency", str(ID["agency/hdnd-84"])),
+    ("hdnd tinh tra vinh", None, str(ID["agency/hdnd-84"])),
+    ("TP. Trà Vinh", "unit", str(ID["unit/842"])),
+    ("tp tra vinh", "unit", str(ID["unit/842"])),
+    ("TX. Duyên Hải", "unit", str(ID["unit/851"])),
+    ("TT. Cầu Kè", "unit", CAU_KE_TOWN),
+    ("tt cau ke", "unit", CAU_KE_TOWN),
+])
+def test_abbreviations_match_full_forms(names, text, kind, iri):
+    assert normalize("UBND") == normalize("Ủy ban nhân dân")
+    assert names.resolve(text, kind) == iri
+
+
+def test_kind_restricts_the_candidates(names):
+    assert names.resolve("cau ke", "agency") == UBND_CAU_KE
+    with pytest.raises(InputError):
+        names.resolve("tra vinh", "power")
+
+
+def test_ambiguous_name_lists_the_candidates(names):
+    with pytest.raises(InputError) as err:
+        names.resolve("cap giay phep xay dung", "power")
+    for label in ("Cấp giấy phép xây dựng nhà ở riêng lẻ", "Cấp giấy phép xây dựng công trình"):
+        assert label in err.value.vi and label in err.value.en
+    assert str(ID["power/a"]) in err.value.vi
+
+
+def test_iris_and_prefixed_names(names):
+    assert names.resolve(CAU_KE, "unit") == CAU_KE
+    assert names.resolve("id:unit/845", "unit") == CAU_KE
+    with pytest.raises(InputError):
+        names.resolve("id:unit/845", "power")
+    with pytest.raises(InputError):
+        names.resolve("id:unit/000", "unit")
+    with pytest.raises(InputError):
+        names.resolve("khong co ten nay", "unit")
+
+
+# ---------------------------------------------------------------- on the fixtures
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """ontology + engine fixtures (no shipped data), built once for the module."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("ontology", "shapes", "queries"):
+        try:
+            (home / name).symlink_to(REPO / name, target_is_directory=True)
+        except OSError:
+            shutil.copytree(REPO / name, home / name)
+    (home / "data").mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("THAMQUYEN_HOME", str(home))
+        mp.setenv("THAMQUYEN_WORKDIR", str(home / ".work"))
+        yield kbmod.open_kb([FIXTURES], persistent=False)
+
+
+def test_fixture_names(kb):
+    assert kb.names.resolve("xa hoa lac", "unit") == F + "unit/99202"     # stored as "Hoà"
+    assert kb.names.resolve("Huyện Đông Hoà", "unit") == F + "unit/991"   # stored as "Hòa"
+    assert kb.names.resolve("tay thuy", "unit") == F + "unit/992"
+    assert kb.names.resolve("UBND xã An Phú", "authority") == F + "agency/ubnd-99101"
+    assert kb.names.resolve("99101", "unit") == F + "unit/99101"
+
+
+def test_namesakes_are_told_apart_by_the_date(kb):
+    # two "Xã Bắc Hà": one until 2023-12-31, its successor from 2024-01-01
+    with pytest.raises(InputError) as err:
+        kb.names.resolve("xa bac ha", "unit")
+    assert F + "unit/99301" in err.value.vi and F + "unit/99103" in err.value.vi
+    assert kb.names.resolve("xa bac ha", "unit", dt.date(2023, 12, 31)) == F + "unit/99301"
+    assert kb.names.resolve("xa bac ha", "unit", dt.date(2024, 1, 1)) == F + "unit/99103"
