@@ -1,0 +1,1 @@
+"""National-scale benchmark: a deterministic data generator and the side-by-side benchmark."""

@@ -1,0 +1,98 @@
+"""The benchmark results as a Markdown table (what `bench run` prints and the docs copy)."""
+
+from __future__ import annotations
+
+
+def _ms(entry: dict | None) -> str:
+    if not entry or entry.get("p50_ms") is None:
+        if entry and entry.get("timeouts"):
+            return (f"every question > {entry['query_cap_s']:.0f} s ({entry['timeouts']} stopped "
+                    f"at the cap, budget {entry.get('stopped_after_s', 0):.0f} s)")
+        if entry and entry.get("stopped_after_s"):
+            loaded = f"graph loaded in {entry['load_s']:.0f} s, " if entry.get("load_s") else ""
+            return f"{loaded}no answer within {entry['stopped_after_s']:.0f} s"
+        return "—"
+    text = f"{entry['p50_ms']:.2f} / {entry['p99_ms']:.2f} ms (n={entry['n']})"
+    if entry.get("timeouts"):
+        text += f", {entry['timeouts']} more > {entry['query_cap_s']:.0f} s"
+    if entry.get("stopped_after_s") and not entry.get("finished", True):
+        text += f", stopped at {entry['stopped_after_s']:.0f} s"
+    ratios = [v for k, v in sorted(entry.items()) if k.startswith("ratio_")]
+    if ratios:
+        text += f" — ×{ratios[0]:g} / ×{ratios[1]:g} ours" if len(ratios) > 1 else f" — ×{ratios[0]:g}"
+    return text
+
+
+def _cpu(entry: dict | None) -> str:
+    if not entry or entry.get("cpu_p50_ms") is None:
+        return "—"
+    return f"{entry['cpu_p50_ms']:.2f} / {entry['cpu_p99_ms']:.2f} ms"
+
+
+def _cpu_s(results: dict, label: str) -> str:
+    cpu = results.get("startup_cpu_s", {}).get(label)
+    return "" if cpu is None else f" ({cpu:.1f} s CPU)"
+
+
+def _s(value: float | None, timed_out: float | None = None) -> str:
+    if value is None:
+        return f"> {timed_out:.0f} s (stopped)" if timed_out else "—"
+    return f"{value:.2f} s"
+
+
+def _peak(val: dict, key: str) -> str:
+    if val.get(f"{key}_peak_mib"):
+        return f", peak {_mib(val[f'{key}_peak_mib'])}"
+    if val.get(f"{key}_peak_mib_at_stop"):
+        return f", {_mib(val[f'{key}_peak_mib_at_stop'])} when stopped"
+    return ""
+
+
+def _mib(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} MiB"
+
+
+def table(results: dict) -> str:
+    """A Markdown table of one run, with the targets of the issue beside each number."""
+    who = results.get("who_holds", {})
+    start = results.get("startup_s", {})
+    val = results.get("validation", {})
+    rows = [
+        ("triples in the store", f"{results.get('triples', '—'):,}" if isinstance(
+            results.get("triples"), int) else "—", ""),
+        ("`serve` start-up, store not built (cold)", _s(start.get("cold")) + _cpu_s(results, "cold"),
+         "first build ≤ 60 s at ~3M"),
+        ("`serve` start-up, store built (warm)", _s(start.get("warm")) + _cpu_s(results, "warm"),
+         "≤ 3 s at ~3M"),
+        ("who-holds in-process p50 / p99", _ms(who.get("in_process")), "p50 ≤ 1 ms"),
+        ("… the same, CPU time of the answering thread", _cpu(who.get("in_process")), ""),
+        ("who-holds over HTTP (our server) p50 / p99", _ms(who.get("http")),
+         "p50 ≤ 5 ms, p99 ≤ 20 ms at ~3M"),
+        ("pure-SPARQL who-holds, Oxigraph server p50 / p99 (× our HTTP)",
+         _ms(who.get("oxigraph_sparql")), ""),
+        ("pure-SPARQL who-holds, rdflib Graph p50 / p99 (× our in-process)",
+         _ms(who.get("rdflib_sparql")), ""),
+        ("who-holds over HTTP, 8 clients", f"{results['http_rps_8_clients']:,.0f} req/s"
+         if results.get("http_rps_8_clients") is not None else "—", "≥ 500 req/s at ~1M"),
+        ("full SHACL validation, pySHACL (rdflib graph)",
+         _s(val.get("pyshacl_s"), val.get("pyshacl_timed_out_after_s"))
+         + _peak(val, "pyshacl"), ""),
+        ("full SHACL validation, ours (pyshacl-turbo on Oxigraph)",
+         _s(val.get("ours_s"), val.get("ours_timed_out_after_s"))
+         + _peak(val, "ours"), "≤ 60 s at ~1M"),
+        ("same report (pySHACL = ours)", {True: "yes", False: "NO", None: "—"}[val.get("same_report")], ""),
+        ("one new delegation checked against the full graph", _s(results.get("one_delegation_check_s")),
+         "≤ 1 s at ~1M"),
+        ("server peak memory (with its workers)", _mib(results.get("server_peak_mib")), "≤ 2 GB at ~3M"),
+    ]
+    lines = ["| measure | result | target (issue) |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    m = results.get("machine", {})
+    lines.append("")
+    lines.append(f"Machine: {m.get('nproc')} cores, {m.get('cpu')}, {m.get('mem_gib')} GiB; "
+                 f"load average at start {m.get('load_avg')}. Questions: {results.get('questions')}; "
+                 f"answers with a holder: {results.get('answers_with_holders', '—')}; same holders "
+                 f"as the engine: {results.get('same_holders_as_engine', {})}.")
+    for note in results.get("notes", []):
+        lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
