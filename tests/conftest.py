@@ -320,3 +320,23 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture(scope="module")
+def fixture_home(tmp_path_factory):
+    """THAMQUYEN_HOME with the real ontology, shapes and queries and an EMPTY data/, for a module.
+
+    Tests on the engine fixtures use it, so their answers do not depend on the shipped data.
+    """
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path_factory.mktemp("home")
+    for name in ("ontology", "shapes", "queries"):
+        try:
+            (root / name).symlink_to(repo / name, target_is_directory=True)
+        except OSError:
+            shutil.copytree(repo / name, root / name)
+    (root / "data").mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("THAMQUYEN_HOME", str(root))
+        mp.setenv("THAMQUYEN_WORKDIR", str(root / ".work"))
+        yield root

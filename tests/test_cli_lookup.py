@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,19 +24,9 @@ F = "https://example.org/thamquyen-fixture/"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def home(fixture_home):
     """A project folder with the real ontology, shapes and queries and an empty data/."""
-    root = tmp_path_factory.mktemp("home")
-    for name in ("ontology", "shapes", "queries"):
-        try:
-            (root / name).symlink_to(REPO / name, target_is_directory=True)
-        except OSError:
-            shutil.copytree(REPO / name, root / name)
-    (root / "data").mkdir()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("THAMQUYEN_HOME", str(root))
-        mp.setenv("THAMQUYEN_WORKDIR", str(root / ".work"))
-        yield root
+    return fixture_home
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -35,25 +34,10 @@ DATES = ["2017-12-31", "2018-01-01", "2019-12-31", "2020-01-01", "2021-02-28", "
          "2026-01-01", "2026-12-31", "2027-01-01"]
 
 
-def make_home(root: Path) -> Path:
-    """A project folder with the real ontology, shapes and queries and an empty data/."""
-    for name in ("ontology", "shapes", "queries"):
-        try:
-            (root / name).symlink_to(REPO / name, target_is_directory=True)
-        except OSError:
-            shutil.copytree(REPO / name, root / name)
-    (root / "data").mkdir()
-    return root
-
-
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    """ontology + fixtures in memory, built once for the module."""
-    home = make_home(tmp_path_factory.mktemp("home"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("THAMQUYEN_HOME", str(home))
-        mp.setenv("THAMQUYEN_WORKDIR", str(home / ".work"))
-        yield kbmod.open_kb([FIXTURES], persistent=False)
+def kb(fixture_home):
+    """ontology + fixtures in memory (no shipped data), built once for the module."""
+    return kbmod.open_kb([FIXTURES], persistent=False)
 
 
 def S(step: str, frm: str | None, to: str, basis: str | None, vf: str | None = None,

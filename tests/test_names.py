@@ -4,7 +4,6 @@ ambiguity — on a hand-built index, and on the engine fixtures (validity on a d
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -129,19 +128,9 @@ def test_iris_and_prefixed_names(names):
 # ---------------------------------------------------------------- on the fixtures
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory):
+def kb(fixture_home):
     """ontology + engine fixtures (no shipped data), built once for the module."""
-    home = tmp_path_factory.mktemp("home")
-    for name in ("ontology", "shapes", "queries"):
-        try:
-            (home / name).symlink_to(REPO / name, target_is_directory=True)
-        except OSError:
-            shutil.copytree(REPO / name, home / name)
-    (home / "data").mkdir()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("THAMQUYEN_HOME", str(home))
-        mp.setenv("THAMQUYEN_WORKDIR", str(home / ".work"))
-        yield kbmod.open_kb([FIXTURES], persistent=False)
+    return kbmod.open_kb([FIXTURES], persistent=False)
 
 
 def test_fixture_names(kb):

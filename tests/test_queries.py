@@ -8,7 +8,6 @@ THAMQUYEN_HOME), so the expected rows do not depend on the shipped data.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -37,25 +36,10 @@ REQUIRED = {"who-holds", "powers-of-authority", "delegation-chain", "delegations
             "reorganization-lineage"}
 
 
-def make_home(root: Path) -> Path:
-    """A project folder with the real ontology, shapes and queries and an empty data/."""
-    for name in ("ontology", "shapes", "queries"):
-        try:
-            (root / name).symlink_to(REPO / name, target_is_directory=True)
-        except OSError:
-            shutil.copytree(REPO / name, root / name)
-    (root / "data").mkdir()
-    return root
-
-
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def home(fixture_home):
     """THAMQUYEN_HOME without the shipped data, for the whole module."""
-    root = make_home(tmp_path_factory.mktemp("home"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("THAMQUYEN_HOME", str(root))
-        mp.setenv("THAMQUYEN_WORKDIR", str(root / ".work"))
-        yield root
+    return fixture_home
 
 
 @pytest.fixture(scope="module")
