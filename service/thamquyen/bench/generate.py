@@ -8,7 +8,7 @@ documents they rest on, department reorganizations and procedures. Everything is
 labelled so; IRIs carry `bench` so that they never meet the project's real data.
 
 The size is steered by one density (the share of units that issue a given delegation), fitted
-to the requested number of triples with two cheap counting passes before the real one.
+to the requested number of triples with three cheap counting passes before the real one.
 """
 
 from __future__ import annotations
@@ -460,7 +460,7 @@ class Generator:
         """Conferred on the provincial UBND role (sometimes re-conferred by a later law); each
         province delegates: ủy quyền to a sở, or phân cấp to its districts (and ủy quyền below);
         new provinces: phân cấp to the communes (not onward) or ủy quyền to a sở."""
-        if rng.random() < 0.2:
+        if rng.random() < 0.2 and in_force < "2021-12-31":
             self.conferral(power, ROLES["P"], article, in_force, "2021-12-31", "-a")
             law, title, _ = self.law(40 + power.index % 20)
             self.conferral(power, ROLES["P"], self.docs.article(law, title, 1 + power.index % 50),
@@ -536,7 +536,7 @@ class Generator:
             competent = {"central": f"agency/bench-bo-{ministry_for(power.sector)[0]}",
                          "local": ROLES["C"]}.get(power.family, ROLES["P"])
             name = power.label.split(" (")[0]
-            self.sink.block(f"procedure/{code}", [
+            self.sink.block(f"procedure/bench-{code}", [
                 ("a", "tq:Procedure"),
                 ("skos:prefLabel", lit(f"Thủ tục {name[:1].lower()}{name[1:]} (thử nghiệm)", "vi")),
                 ("tq:procedureCode", lit(code)), ("tq:competentAuthority", iri(competent)),
