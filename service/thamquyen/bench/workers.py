@@ -30,7 +30,7 @@ def who_holds_query() -> str | None:
 
 def question_bindings(question: dict) -> dict:
     """?_power, ?_unit, ?_at of one question, as rdflib terms."""
-    return {"_power": rdflib.URIRef(question["power"]), "_unit": rdflib.URIRef(question["unit"]),
+    return {"_power": rdflib.URIRef(question["power"]), "_in": rdflib.URIRef(question["unit"]),
             "_at": rdflib.Literal(question["at"], datatype=XSD.date)}
 
 
