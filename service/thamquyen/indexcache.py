@@ -10,6 +10,7 @@ keyed by the store fingerprint and by the code and queries that build it.
 from __future__ import annotations
 
 import collections
+import collections.abc
 import dataclasses
 import gc
 import hashlib
@@ -17,6 +18,7 @@ import importlib
 import logging
 import marshal
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +31,7 @@ from .store import EmbeddedStore, Store
 
 log = logging.getLogger("thamquyen.indexcache")
 CACHE_NAME = "kb-index.marshal"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 class LangString(str):
@@ -94,8 +96,10 @@ def _cache_file(store: Store) -> Path | None:
     return None if location is None else Path(location) / CACHE_NAME
 
 
-# ---- a marshal image of the index: plain containers; dataclass records as tuples. Unpickling
-# ---- the records one by one costs seconds at national scale; marshal + rebuild is ~5× faster.
+# ---- a marshal image of the index: plain containers as they are; the record maps (authorities,
+# ---- conferrals, delegations, reorganizations: most of the objects) as one marshal blob per key,
+# ---- decoded the first time a question reads that key. Decoding ~10 million objects up front
+# ---- was most of a warm start at national scale; a question reads a handful of keys.
 
 ALLOWED_MODULES = ("builtins", "thamquyen.engine", "thamquyen.names")
 
@@ -117,31 +121,74 @@ def _record_class(value: object) -> type | None:
     return type(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else None
 
 
+def _fields(record: object) -> tuple:
+    return tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+
+
+class LazyRecords(collections.abc.Mapping):
+    """A read-only mapping whose values are decoded from their marshal blob on first access.
+
+    A missing key reads as the empty value of the original defaultdict (not stored)."""
+
+    def __init__(self, blobs: dict, decode: Callable[[bytes], object],
+                 factory: type | None) -> None:
+        self._blobs = blobs
+        self._decode = decode
+        self._factory = factory
+        self._values: dict = {}
+
+    def __getitem__(self, key: object) -> object:
+        try:
+            return self._values[key]
+        except KeyError:
+            pass
+        blob = self._blobs.get(key)
+        if blob is None:
+            if self._factory is None:
+                raise KeyError(key)
+            return self._factory()
+        value = self._values[key] = self._decode(blob)
+        return value
+
+    def get(self, key: object, default: object = None) -> object:
+        """The value of key, or default when the key is not there."""
+        return self[key] if key in self._blobs else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._blobs
+
+    def __iter__(self) -> Iterator:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+
+def _record_decoder(cls: type, many: bool) -> Callable[[bytes], object]:
+    if many:
+        return lambda blob: [cls(*fields) for fields in marshal.loads(blob)]
+    return lambda blob: cls(*marshal.loads(blob))
+
+
 def _encode_map(mapping: dict) -> tuple[str, str | None, str | None, dict]:
     """(shape, factory, record class, plain dict) of one attribute of the Index / NameIndex."""
     factory = getattr(mapping, "default_factory", None)
     factory_name = _class_name(factory) if factory is not None else None
     sample = next(iter(mapping.values()), None)
     if _record_class(sample):
-        cls = _record_class(sample)
-        return "records", factory_name, _class_name(cls), {
-            k: tuple(getattr(v, f.name) for f in dataclasses.fields(v))
-            for k, v in mapping.items()}
+        return "records", factory_name, _class_name(_record_class(sample)), {
+            k: marshal.dumps(_fields(v)) for k, v in mapping.items()}
     if isinstance(sample, list) and sample and _record_class(sample[0]):
-        cls = _record_class(sample[0])
-        return "record-lists", factory_name, _class_name(cls), {
-            k: [tuple(getattr(r, f.name) for f in dataclasses.fields(r)) for r in v]
-            for k, v in mapping.items()}
+        return "record-lists", factory_name, _class_name(_record_class(sample[0])), {
+            k: marshal.dumps([_fields(r) for r in v]) for k, v in mapping.items()}
     return "plain", factory_name, None, dict(mapping)
 
 
-def _decode_map(shape: str, factory: str | None, record: str | None, plain: dict) -> dict:
-    if shape == "records":
-        cls = _class(record or "")
-        plain = {k: cls(*v) for k, v in plain.items()}
-    elif shape == "record-lists":
-        cls = _class(record or "")
-        plain = {k: [cls(*t) for t in v] for k, v in plain.items()}
+def _decode_map(shape: str, factory: str | None, record: str | None,
+                plain: dict) -> collections.abc.Mapping:
+    if shape in ("records", "record-lists"):
+        decode = _record_decoder(_class(record or ""), many=shape == "record-lists")
+        return LazyRecords(plain, decode, _class(factory) if factory else None)
     return collections.defaultdict(_class(factory), plain) if factory else plain
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF
 
-from . import paths
+from . import paths, sparqlconstraints
 from .namespaces import SH
 from .rdfio import read_all, to_rdflib_graph
 
@@ -116,12 +117,23 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
 
 def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
                focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+    """pyshacl-turbo on an Oxigraph store; for a whole graph, the SPARQL constraints of node
+    shapes run alongside, once over all their targets (sparqlconstraints)."""
     import pyshacl_turbo
 
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=shapes,
-                                                **_kwargs(focus_nodes))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    if focus_nodes:
+        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=shapes,
+                                                    **_kwargs(focus_nodes))
+        return report_graph
+    constraints, core_shapes = sparqlconstraints.split(shapes)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sparql_results = pool.submit(sparqlconstraints.run, store, constraints, shapes,
+                                     os.cpu_count() or 1)
+        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=core_shapes,
+                                                    **_kwargs(None))
+        sparqlconstraints.add_to_report(report_graph, sparql_results.result())
     return report_graph
 
 

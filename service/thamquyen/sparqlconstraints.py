@@ -1,0 +1,219 @@
+"""SHACL-SPARQL constraints evaluated once over all their focus nodes, on an Oxigraph store.
+
+A SHACL engine runs a SPARQL constraint once per focus node with $this pre-bound. On the
+national graph that is tens of thousands of small queries, each paying for its EXISTS blocks
+again (minutes at ~1 M triples). The same results come from ONE query in which ?this ranges
+over the shape's targets, provided pre-binding and joining on ?this mean the same thing: the
+query uses no OPTIONAL, MINUS, VALUES or SERVICE, and every nested SELECT projects ?this (or *).
+A query that is not of that form is run per focus node with `substitutions` (SEP-0007, the
+same pre-binding). Constraints this module cannot take — on property shapes, without explicit
+targets, on shapes other shapes refer to, using $PATH, $currentShape or $shapesGraph — stay
+with the SHACL engine (`split` leaves them in its shapes graph).
+
+The results are written into the engine's sh:ValidationReport graph as the engine would write
+them (SHACL 1.0 §5.3.2), so the report is read the same way whoever produced a result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .namespaces import SH
+
+OWL_CLASS = rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")
+REFERRING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, RDF.first)
+SPECIAL_VARIABLES = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
+NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE)\b", re.IGNORECASE)
+PROLOGUE = re.compile(r"\A\s*((?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*",
+                      re.IGNORECASE)
+STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                                  r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+INNER_SELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\b|\bSELECT\b(.*?)\{", re.IGNORECASE | re.DOTALL)
+MESSAGE_VARIABLE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+THIS = ox.Variable("this")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One sh:sparql constraint of a node shape, ready to run."""
+
+    shape: rdflib.term.Node
+    node: rdflib.term.Node
+    prologue: str
+    body: str
+    severity: rdflib.term.Node
+    messages: tuple[rdflib.Literal, ...]
+    targets: str
+    whole_set: bool
+
+
+def split(shapes: rdflib.Graph) -> tuple[list[Constraint], rdflib.Graph]:
+    """The SPARQL constraints run here, and a copy of the shapes graph without them."""
+    taken = [c for c in (_constraint(shapes, shape, node)
+                         for shape, node in shapes.subject_objects(SH.sparql)) if c is not None]
+    rest = rdflib.Graph()
+    for prefix, namespace in shapes.namespaces():
+        rest.bind(prefix, namespace)
+    for triple in shapes:
+        rest.add(triple)
+    for constraint in taken:
+        rest.remove((constraint.shape, SH.sparql, constraint.node))
+    return taken, rest
+
+
+def _constraint(shapes: rdflib.Graph, shape: rdflib.term.Node,
+                node: rdflib.term.Node) -> Constraint | None:
+    select = shapes.value(node, SH.select)
+    targets = _targets(shapes, shape)
+    if (select is None or targets is None or shapes.value(shape, SH.path) is not None
+            or any(next(shapes.subjects(p, shape), None) is not None for p in REFERRING)
+            or SPECIAL_VARIABLES.search(str(select))):
+        return None
+    text = str(select)
+    own_prologue = PROLOGUE.match(text).group(0)
+    body = text[len(own_prologue):]
+    messages = tuple(m for m in shapes.objects(node, SH.message) if isinstance(m, rdflib.Literal)) \
+        or tuple(m for m in shapes.objects(shape, SH.message) if isinstance(m, rdflib.Literal))
+    return Constraint(
+        shape=shape, node=node, prologue=_declared_prefixes(shapes, node) + own_prologue,
+        body=body, severity=shapes.value(shape, SH.severity) or SH.Violation, messages=messages,
+        targets=targets, whole_set=_joinable(body))
+
+
+def _active(shapes: rdflib.Graph, node: rdflib.term.Node) -> bool:
+    return shapes.value(node, SH.deactivated) != rdflib.Literal(True)
+
+
+def _targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
+    """A SPARQL group binding ?this to each focus node of the shape, or None if unsupported."""
+    if shapes.value(shape, SH.target) is not None:
+        return None
+    groups = [f"{{ ?this rdf:type/rdfs:subClassOf* {c.n3()} }}"
+              for c in shapes.objects(shape, SH.targetClass)]
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL_CLASS) in shapes:
+        groups.append(f"{{ ?this rdf:type/rdfs:subClassOf* {shape.n3()} }}")
+    nodes = " ".join(n.n3() for n in shapes.objects(shape, SH.targetNode))
+    if nodes:
+        groups.append(f"{{ VALUES ?this {{ {nodes} }} }}")
+    groups += [f"{{ ?this {p.n3()} ?targetObject }}"
+               for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    groups += [f"{{ ?targetSubject {p.n3()} ?this }}"
+               for p in shapes.objects(shape, SH.targetObjectsOf)]
+    return " UNION ".join(groups) or None
+
+
+def _declared_prefixes(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
+    lines = []
+    for holder in shapes.objects(node, SH.prefixes):
+        for declaration in shapes.objects(holder, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "".join(f"{line}\n" for line in sorted(set(lines)))
+
+
+def _joinable(body: str) -> bool:
+    """True when joining on ?this gives what pre-binding $this gives (see the module doc)."""
+    code = STRINGS_AND_COMMENTS.sub(" ", body)
+    if NOT_JOINABLE.search(code):
+        return False
+    inner = INNER_SELECT.findall(code)[1:]
+    return all(re.search(r"[?$]this\b|\*", "".join(parts)) for parts in inner)
+
+
+def run(store: ox.Store, constraints: Sequence[Constraint], shapes: rdflib.Graph,
+        workers: int = 2) -> list[tuple[Constraint, ox.QuerySolution]]:
+    """Every (constraint, solution) pair: each solution is one validation result."""
+    active = [c for c in constraints if _active(shapes, c.shape) and _active(shapes, c.node)]
+    # pyoxigraph releases the GIL while it evaluates, so the threads use the cores.
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        batches = pool.map(lambda c: [(c, s) for s in _solutions(store, c)], active)
+        return [pair for batch in batches for pair in batch]
+
+
+def _solutions(store: ox.Store, constraint: Constraint) -> list[ox.QuerySolution]:
+    targets = (f"{constraint.prologue}PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+               f"SELECT DISTINCT ?this WHERE {{ {constraint.targets} }}")
+    try:
+        if constraint.whole_set:
+            query = (f"{constraint.prologue}PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+                     f"SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {constraint.targets} }} }}"
+                     f"\n{{ {constraint.body}\n}} }}")
+            return list(store.query(query))
+        query = constraint.prologue + constraint.body
+        return [s for focus in store.query(targets)
+                for s in store.query(query, substitutions={THIS: focus["this"]})]
+    except SyntaxError as exc:
+        raise ValueError(f"SPARQL constraint of {constraint.shape}: {exc}") from exc
+
+
+def add_to_report(report: rdflib.Graph, results: Iterable[tuple[Constraint, ox.QuerySolution]]
+                  ) -> None:
+    """Write the results into the sh:ValidationReport graph, as a SHACL engine would."""
+    root = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    if root is None:
+        root = rdflib.BNode()
+        report.add((root, RDF.type, SH.ValidationReport))
+        report.add((root, SH.conforms, rdflib.Literal(True)))
+    for constraint, solution in results:
+        result = rdflib.BNode()
+        focus = to_rdflib(solution["this"])
+        value, path = _bound(solution, "value"), _bound(solution, "path")
+        report.add((root, SH.result, result))
+        for predicate, term in (
+                (RDF.type, SH.ValidationResult), (SH.focusNode, focus),
+                (SH.value, to_rdflib(value) if value is not None else focus),
+                (SH.resultPath, to_rdflib(path) if path is not None else None),
+                (SH.resultSeverity, constraint.severity), (SH.sourceShape, constraint.shape),
+                (SH.sourceConstraint, constraint.node),
+                (SH.sourceConstraintComponent, SH.SPARQLConstraintComponent)):
+            if term is not None:
+                report.add((result, predicate, term))
+        for message in _messages(constraint, solution):
+            report.add((result, SH.resultMessage, message))
+        if constraint.severity == SH.Violation:
+            report.set((root, SH.conforms, rdflib.Literal(False)))
+
+
+def _messages(constraint: Constraint, solution: ox.QuerySolution) -> list[rdflib.Literal]:
+    message = _bound(solution, "message")
+    if message is not None:
+        return [rdflib.Literal(_text(message))]
+
+    def fill(match: re.Match) -> str:
+        term = _bound(solution, match.group(1))
+        return "" if term is None else _text(term)
+
+    return [rdflib.Literal(MESSAGE_VARIABLE.sub(fill, str(m)), lang=m.language)
+            for m in constraint.messages]
+
+
+def _bound(solution: ox.QuerySolution, name: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    try:
+        return solution[name]
+    except (KeyError, IndexError):
+        return None
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """The rdflib term of a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
