@@ -91,6 +91,11 @@ def build(store: Store) -> tuple[Engine, NameIndex]:
     return Engine(index), names
 
 
+def build_from_memory(memory: ox.Store) -> tuple[Engine, NameIndex]:
+    """Read the Index and NameIndex from an in-memory Oxigraph store (during a store build)."""
+    return build(EmbeddedStore(memory, "in-memory"))
+
+
 def _cache_file(store: Store) -> Path | None:
     location = getattr(store, "location", None)
     return None if location is None else Path(location) / CACHE_NAME
@@ -228,14 +233,19 @@ def _save(path: Path, key: str, engine: Engine, names: NameIndex) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def load_or_build(store: Store) -> tuple[Engine, NameIndex]:
-    """The engine and name index of a store: from the cache when the store and code match.
+def load_or_build(store: Store, built: object = None) -> tuple[Engine, NameIndex]:
+    """The engine and name index of a store: from the cache when the store and code match,
+    else `built` (read while the store was being built), else read now; then cached.
 
     The index is millions of long-lived objects: they are moved out of the garbage collector's
     reach (gc.freeze), so that a full collection never pauses a who-holds answer for ~10 ms."""
     path = _cache_file(store)
     key = f"{store.fingerprint}-{code_key()}" if path is not None else ""
     cached = _load(path, key) if path is not None and path.exists() else None
+    if cached is None and isinstance(built, tuple):
+        cached = built
+        if path is not None:
+            _save(path, key, *cached)
     if cached is None:
         cached = build(store)
         if path is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import rdflib
 
 from .engine import Engine, engine_query
+from .indexcache import build_from_memory, load_or_build
 from .names import NameIndex
 from .sparql import bind_many
 from .store import EmbeddedStore, RemoteSettings, RemoteStore, Store
@@ -38,10 +39,8 @@ def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
     if remote is not None:
         store = RemoteStore(remote)
     elif persistent:
-        store = EmbeddedStore.open(extra, workdir)
+        store = EmbeddedStore.open(extra, workdir, while_writing=build_from_memory)
     else:
         store = EmbeddedStore.in_memory(extra)
-    from .indexcache import load_or_build  # plain-string read + pickle cache next to the store
-
-    engine, names = load_or_build(store)
+    engine, names = load_or_build(store, getattr(store, "built_extra", None))
     return KB(store, engine, names)
