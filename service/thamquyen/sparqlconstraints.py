@@ -3,8 +3,10 @@
 A SHACL engine runs a SPARQL constraint once per focus node with $this pre-bound. On the
 national graph that is tens of thousands of small queries, each paying for its EXISTS blocks
 again (minutes at ~1 M triples). The same results come from ONE query in which ?this ranges
-over the shape's targets, provided pre-binding and joining on ?this mean the same thing: the
-query uses no OPTIONAL, MINUS, VALUES or SERVICE, and every nested SELECT projects ?this (or *).
+over the shape's targets — a subquery of them put first in the query's WHERE group, so that
+?this is bound wherever the query reads it — provided pre-binding and joining on ?this mean the
+same thing: the query projects ?this (or *), uses no OPTIONAL, MINUS, VALUES, SERVICE, LIMIT or
+OFFSET, and every nested SELECT projects ?this (or *).
 A query that is not of that form is run per focus node with `substitutions` (SEP-0007, the
 same pre-binding). Constraints this module cannot take — on property shapes, without explicit
 targets, on shapes other shapes refer to, using $PATH, $currentShape or $shapesGraph — stay
@@ -20,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -30,12 +33,13 @@ from .namespaces import SH
 OWL_CLASS = rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")
 REFERRING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, RDF.first)
 SPECIAL_VARIABLES = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
-NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE)\b", re.IGNORECASE)
+NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
 PROLOGUE = re.compile(r"\A\s*((?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*",
                       re.IGNORECASE)
 STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
                                   r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
-INNER_SELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\b|\bSELECT\b(.*?)\{", re.IGNORECASE | re.DOTALL)
+PROJECTION = re.compile(r"\bSELECT\b([^{]*?)(?:\bWHERE\b|\{)", re.IGNORECASE)
+PROJECTS_THIS = re.compile(r"[?$]this\b|\*")
 MESSAGE_VARIABLE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 THIS = ox.Variable("this")
 
@@ -120,52 +124,74 @@ def _declared_prefixes(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
     return "".join(f"{line}\n" for line in sorted(set(lines)))
 
 
+def _code(body: str) -> str:
+    """The query with strings, IRIs and comments blanked out (same length, same positions)."""
+    return STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), body)
+
+
 def _joinable(body: str) -> bool:
     """True when joining on ?this gives what pre-binding $this gives (see the module doc)."""
-    code = STRINGS_AND_COMMENTS.sub(" ", body)
-    if NOT_JOINABLE.search(code):
-        return False
-    inner = INNER_SELECT.findall(code)[1:]
-    return all(re.search(r"[?$]this\b|\*", "".join(parts)) for parts in inner)
+    code = _code(body)
+    projections = PROJECTION.findall(code)
+    return (not NOT_JOINABLE.search(code) and bool(projections) and "{" in code
+            and all(PROJECTS_THIS.search(p) for p in projections))
+
+
+def _with_targets(constraint: Constraint) -> str:
+    """The query with the subquery of the focus nodes first in its WHERE group."""
+    body = constraint.body
+    start = _code(body).index("{") + 1
+    targets = f" {{ SELECT DISTINCT ?this WHERE {{ {constraint.targets} }} }}\n"
+    return f"{_target_prologue(constraint)}{body[:start]}{targets}{body[start:]}"
+
+
+def _target_prologue(constraint: Constraint) -> str:
+    return f"{constraint.prologue}PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+
+
+class Finding(NamedTuple):
+    """One solution of a constraint's query: one validation result."""
+
+    constraint: Constraint
+    focus: ox.NamedNode | ox.BlankNode | ox.Literal
+    solution: ox.QuerySolution
 
 
 def run(store: ox.Store, constraints: Sequence[Constraint], shapes: rdflib.Graph,
-        workers: int = 2) -> list[tuple[Constraint, ox.QuerySolution]]:
-    """Every (constraint, solution) pair: each solution is one validation result."""
+        workers: int = 2) -> list[Finding]:
+    """Every finding of the active constraints."""
     active = [c for c in constraints if _active(shapes, c.shape) and _active(shapes, c.node)]
     # pyoxigraph releases the GIL while it evaluates, so the threads use the cores.
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        batches = pool.map(lambda c: [(c, s) for s in _solutions(store, c)], active)
-        return [pair for batch in batches for pair in batch]
+        batches = pool.map(lambda c: _findings(store, c), active)
+        return [finding for batch in batches for finding in batch]
 
 
-def _solutions(store: ox.Store, constraint: Constraint) -> list[ox.QuerySolution]:
-    targets = (f"{constraint.prologue}PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
-               f"SELECT DISTINCT ?this WHERE {{ {constraint.targets} }}")
+def _findings(store: ox.Store, constraint: Constraint) -> list[Finding]:
     try:
         if constraint.whole_set:
-            query = (f"{constraint.prologue}PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
-                     f"SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {constraint.targets} }} }}"
-                     f"\n{{ {constraint.body}\n}} }}")
-            return list(store.query(query))
+            return [Finding(constraint, s["this"], s)
+                    for s in store.query(_with_targets(constraint))]
+        targets = (f"{_target_prologue(constraint)}"
+                   f"SELECT DISTINCT ?this WHERE {{ {constraint.targets} }}")
+        focus_nodes = [s["this"] for s in store.query(targets)]
         query = constraint.prologue + constraint.body
-        return [s for focus in store.query(targets)
-                for s in store.query(query, substitutions={THIS: focus["this"]})]
+        return [Finding(constraint, focus, s) for focus in focus_nodes
+                for s in store.query(query, substitutions={THIS: focus})]
     except SyntaxError as exc:
         raise ValueError(f"SPARQL constraint of {constraint.shape}: {exc}") from exc
 
 
-def add_to_report(report: rdflib.Graph, results: Iterable[tuple[Constraint, ox.QuerySolution]]
-                  ) -> None:
+def add_to_report(report: rdflib.Graph, findings: Iterable[Finding]) -> None:
     """Write the results into the sh:ValidationReport graph, as a SHACL engine would."""
     root = report.value(predicate=RDF.type, object=SH.ValidationReport)
     if root is None:
         root = rdflib.BNode()
         report.add((root, RDF.type, SH.ValidationReport))
         report.add((root, SH.conforms, rdflib.Literal(True)))
-    for constraint, solution in results:
+    for constraint, focus_term, solution in findings:
         result = rdflib.BNode()
-        focus = to_rdflib(solution["this"])
+        focus = to_rdflib(focus_term)
         value, path = _bound(solution, "value"), _bound(solution, "path")
         report.add((root, SH.result, result))
         for predicate, term in (

@@ -1,0 +1,405 @@
+"""SPARQL constraints run once over all their focus nodes (thamquyen.sparqlconstraints).
+
+The default validation path (pyshacl-turbo on the shapes `split` leaves, the runner on the
+SPARQL constraints it takes) must report what pyshacl-turbo alone reports on the full shapes
+graph, on every fixture of tests/fixtures/shapes (with base.ttl and ontology/, as in
+test_shapes.py). Whole-set mode must find what per-focus mode (pre-binding) finds. Then the
+pieces: `_joinable`, what `split` takes and leaves, target kinds, deactivation, syntax errors,
+and the results `add_to_report` writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl_turbo
+import pytest
+import rdflib
+from rdflib.namespace import RDF
+from thamquyen import sparqlconstraints as sc
+from thamquyen import validation
+from thamquyen.namespaces import SH
+from thamquyen.rdfio import read_all
+from thamquyen.validation import load_shapes, read_results, validate_files
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
+BASE = FIXTURES / "base.ttl"
+FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
+FIXTURE_IDS = [str(f.relative_to(FIXTURES)) for f in FIXTURE_FILES]
+EX = rdflib.Namespace("https://example.org/sc-test/")
+TQS = rdflib.Namespace("https://w3id.org/thamquyen/shapes#")
+
+Row = tuple[str, str | None, str | None, str | None, str | None, tuple]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> rdflib.Graph:
+    """The shipped shapes graph, parsed once."""
+    return load_shapes([ROOT / "shapes"])
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> list[ox.Triple]:
+    """ontology/ + base.ttl, read once."""
+    return read_all([*validation.knowledge_paths(False), BASE])
+
+
+def store_of(triples: Sequence[ox.Triple]) -> ox.Store:
+    """An in-memory Oxigraph store holding the triples (default graph)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def blank(text: str | None) -> str | None:
+    """Blank-node ids differ per run: every blank node reads as `_:`."""
+    return "_:" if text is not None and text.startswith("_:") else text
+
+
+def rows(results: Sequence[validation.Result]) -> list[Row]:
+    """The comparable fields of the results, sorted."""
+    return sorted((r.severity, r.focus, blank(r.path), r.value, r.shape,
+                   tuple(sorted(r.message.items()))) for r in results)
+
+
+# --------------------------------------------------------------------------- 1. default = turbo
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=FIXTURE_IDS)
+def test_default_path_reports_what_turbo_alone_reports(fixture: Path, shapes: rdflib.Graph,
+                                                       knowledge: list[ox.Triple]) -> None:
+    default = validate_files([BASE, fixture], include_data=False, shapes=shapes)
+    store = store_of([*knowledge, *read_all([fixture])])
+    _, graph, _ = pyshacl_turbo.validate(store, shacl_graph=shapes, inference="none",
+                                         advanced=True, allow_warnings=True, allow_infos=True)
+    assert rows(default.results) == rows(read_results(graph, shapes))
+
+
+# --------------------------------------------------------------------------- 2. whole set = per focus
+
+
+def found(store: ox.Store, constraints: Sequence[sc.Constraint],
+          shapes: rdflib.Graph) -> list[tuple[str, str, str]]:
+    """(shape, focus, value) of every result of the runner, sorted."""
+    return sorted((str(c.shape), str(sc.to_rdflib(focus)),
+                   str(sc.to_rdflib(s["value"])) if s["value"] is not None else "")
+                  for c, focus, s in sc.run(store, constraints, shapes))
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=FIXTURE_IDS)
+def test_whole_set_finds_what_per_focus_finds(fixture: Path, shapes: rdflib.Graph,
+                                              knowledge: list[ox.Triple]) -> None:
+    constraints, _ = sc.split(shapes)
+    per_focus = [dataclasses.replace(c, whole_set=False) for c in constraints]
+    store = store_of([*knowledge, *read_all([fixture])])
+    whole = found(store, constraints, shapes)
+    assert whole == found(store, per_focus, shapes)
+    rule = fixture.parent.name
+    if fixture.name == "bad.ttl" and any(c.shape == TQS[rule] for c in constraints) \
+            and sc._active(shapes, TQS[rule]):
+        assert any(shape == str(TQS[rule]) for shape, _, _ in whole)
+
+
+def test_most_shipped_constraints_run_whole_set(shapes: rdflib.Graph) -> None:
+    constraints, rest = sc.split(shapes)
+    assert len(constraints) >= 10
+    assert sum(c.whole_set for c in constraints) >= len(constraints) // 2
+    assert not set(rest.subject_objects(SH.sparql)) & {(c.shape, c.node) for c in constraints}
+
+
+# --------------------------------------------------------------------------- 3. _joinable
+
+JOINABLE = {
+    "not-exists": "SELECT $this WHERE { $this ex:p ?x . FILTER NOT EXISTS { ?x ex:q $this } }",
+    "exists-and-filter": "SELECT $this ?value WHERE { $this ex:p ?value . "
+                         "FILTER (EXISTS { ?value ex:q ?y } && ?value != $this) }",
+    "inner-projects-this": "SELECT $this WHERE { $this ex:p ?x . { SELECT $this (COUNT(?y) AS ?n) "
+                           "WHERE { $this ex:q ?y } GROUP BY $this } FILTER (?n > 1) }",
+    "inner-projects-star": "SELECT $this WHERE { $this ex:p ?x . "
+                           "{ SELECT * WHERE { $this ex:q ?y } } }",
+    "keyword-in-string": 'SELECT $this WHERE { $this ex:p ?x . FILTER (?x != "OPTIONAL MINUS") }',
+    "keyword-in-long-string": "SELECT $this WHERE { $this ex:p ?x . "
+                              "FILTER (?x != '''VALUES\nSERVICE''') }",
+    "keyword-in-comment": "SELECT $this WHERE {\n  # no OPTIONAL, no VALUES here\n  $this ex:p ?x .\n}",
+    "keyword-in-iri": "SELECT $this WHERE { $this <http://example.org/OPTIONAL> ?x }",
+    "inner-select-in-string": 'SELECT $this WHERE { $this ex:p ?x . '
+                              'FILTER (?x != "{ SELECT ?y WHERE") }',
+}
+NOT_JOINABLE = {
+    "optional": "SELECT $this WHERE { $this ex:p ?x . OPTIONAL { ?x ex:q ?y } FILTER (!bound(?y)) }",
+    "optional-lowercase": "SELECT $this WHERE { $this ex:p ?x . optional { ?x ex:q ?y } }",
+    "minus": "SELECT $this WHERE { $this ex:p ?x . MINUS { $this ex:q ?x } }",
+    "values": "SELECT $this WHERE { VALUES ?x { ex:a ex:b } $this ex:p ?x }",
+    "service": "SELECT $this WHERE { SERVICE <http://example.org/sparql> { $this ex:p ?x } }",
+    "inner-uses-this": "SELECT $this WHERE { $this ex:p ?x . "
+                       "{ SELECT (COUNT(?y) AS ?n) WHERE { $this ex:q ?y } } FILTER (?n > 1) }",
+    "inner-uses-this-no-where": "SELECT $this WHERE { $this ex:p ?x . "
+                                "{ SELECT ?y { ?y ex:q $this } } }",
+    "limit": "SELECT $this WHERE { $this ex:tag ?t } LIMIT 1",
+    "offset": "SELECT $this WHERE { $this ex:tag ?t } OFFSET 1",
+    "this-not-projected": "SELECT ?value WHERE { $this ex:p ?value }",
+}
+
+
+@pytest.mark.parametrize("body", JOINABLE.values(), ids=JOINABLE.keys())
+def test_joinable(body: str) -> None:
+    assert sc._joinable(body)
+
+
+@pytest.mark.parametrize("body", NOT_JOINABLE.values(), ids=NOT_JOINABLE.keys())
+def test_not_joinable(body: str) -> None:
+    assert not sc._joinable(body)
+
+
+# --------------------------------------------------------------------------- 4. split and targets
+
+PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/sc-test/> .
+"""
+TAGGED = '"PREFIX ex: <https://example.org/sc-test/> SELECT $this WHERE { $this ex:tag ?t }"'
+SHAPES = PREFIXES + f"""
+ex:ByClass a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select {TAGGED} ] .
+ex:ByNode a sh:NodeShape ; sh:targetNode ex:n1, ex:n2 ; sh:sparql [ sh:select {TAGGED} ] .
+ex:BySubjects a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:sparql [ sh:select {TAGGED} ] .
+ex:ByObjects a sh:NodeShape ; sh:targetObjectsOf ex:p ; sh:sparql [ sh:select {TAGGED} ] .
+ex:D a sh:NodeShape, rdfs:Class ; sh:sparql [ sh:select {TAGGED} ] .
+ex:Off a sh:NodeShape ; sh:targetClass ex:C ; sh:deactivated true ;
+    sh:sparql [ sh:select {TAGGED} ] .
+ex:OnProperty a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:tag ;
+    sh:sparql [ sh:select {TAGGED} ] .
+ex:NoTargets a sh:NodeShape ; sh:sparql [ sh:select {TAGGED} ] .
+ex:Referenced a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select {TAGGED} ] .
+ex:Referrer a sh:NodeShape ; sh:targetClass ex:C ; sh:node ex:Referenced .
+ex:WithPath a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select
+    "PREFIX ex: <https://example.org/sc-test/> SELECT $this WHERE {{ $this $PATH ?v }}" ] .
+ex:CustomTarget a sh:NodeShape ; sh:target [ a ex:SomeTarget ] ;
+    sh:sparql [ sh:select {TAGGED} ] .
+"""
+DATA = PREFIXES + """
+ex:c1 a ex:C ; ex:tag 1 .
+ex:d1 a ex:D ; ex:tag 1 .
+ex:D rdfs:subClassOf ex:C .
+ex:n1 ex:tag 1 . ex:n2 ex:tag 1 . ex:n3 ex:tag 1 .
+ex:s1 ex:p ex:o1 ; ex:tag 1 .
+ex:o1 ex:tag 1 .
+ex:other ex:tag 1 .
+"""
+TAKEN = {
+    "ByClass": {"c1", "d1"},
+    "ByNode": {"n1", "n2"},
+    "BySubjects": {"s1"},
+    "ByObjects": {"o1"},
+    "D": {"d1"},
+}
+LEFT = ["OnProperty", "NoTargets", "Referenced", "WithPath", "CustomTarget"]
+
+
+def turtle_store(text: str) -> ox.Store:
+    """An in-memory store of a Turtle text."""
+    store = ox.Store()
+    store.load(text.encode(), ox.RdfFormat.TURTLE)
+    return store
+
+
+def local(term: ox.NamedNode | ox.BlankNode | ox.Literal | rdflib.term.Node) -> str:
+    """The local name of a test IRI."""
+    return str(sc.to_rdflib(term) if isinstance(term, ox.NamedNode) else term).removeprefix(str(EX))
+
+
+def foci(constraints: Sequence[sc.Constraint], shapes: rdflib.Graph) -> dict[str, set[str]]:
+    """Shape local name → focus nodes of the runner's results on DATA."""
+    result: dict[str, set[str]] = {}
+    for constraint, focus, _ in sc.run(turtle_store(DATA), constraints, shapes):
+        result.setdefault(local(constraint.shape), set()).add(local(focus))
+    return result
+
+
+@pytest.fixture(scope="module")
+def test_shapes() -> rdflib.Graph:
+    """The shapes graph of the split / target tests."""
+    return rdflib.Graph().parse(data=SHAPES, format="turtle")
+
+
+def test_split_takes_node_shapes_with_explicit_targets(test_shapes: rdflib.Graph) -> None:
+    taken, rest = sc.split(test_shapes)
+    assert {local(c.shape) for c in taken} == {*TAKEN, "Off"}
+    for constraint in taken:
+        assert (constraint.shape, SH.sparql, constraint.node) not in rest
+
+
+@pytest.mark.parametrize("name", LEFT)
+def test_split_leaves_what_it_cannot_take(name: str, test_shapes: rdflib.Graph) -> None:
+    taken, rest = sc.split(test_shapes)
+    assert EX[name] not in {c.shape for c in taken}
+    assert set(rest.objects(EX[name], SH.sparql)) == set(test_shapes.objects(EX[name], SH.sparql))
+    assert len(set(rest.objects(EX[name], SH.sparql))) == 1
+
+
+def test_split_copy_keeps_everything_else(test_shapes: rdflib.Graph) -> None:
+    taken, rest = sc.split(test_shapes)
+    assert len(rest) == len(test_shapes) - len(taken)
+    assert rest.namespace_manager.store.namespace("ex") == rdflib.URIRef(str(EX))
+
+
+@pytest.mark.parametrize("whole_set", [True, False], ids=["whole-set", "per-focus"])
+def test_targets_give_the_focus_nodes(whole_set: bool, test_shapes: rdflib.Graph) -> None:
+    taken, _ = sc.split(test_shapes)
+    assert all(c.whole_set for c in taken)
+    constraints = [dataclasses.replace(c, whole_set=whole_set) for c in taken]
+    assert foci(constraints, test_shapes) == TAKEN  # ex:Off (deactivated) gives nothing
+
+
+def test_deactivated_constraint_node_gives_nothing(test_shapes: rdflib.Graph) -> None:
+    shapes = rdflib.Graph()
+    for triple in test_shapes:
+        shapes.add(triple)
+    node = shapes.value(EX.ByNode, SH.sparql)
+    shapes.add((node, SH.deactivated, rdflib.Literal(True)))
+    taken, _ = sc.split(shapes)
+    assert "ByNode" not in foci(taken, shapes)
+
+
+def test_deactivated_false_runs(test_shapes: rdflib.Graph) -> None:
+    shapes = rdflib.Graph()
+    for triple in test_shapes:
+        shapes.add(triple)
+    shapes.set((EX.Off, SH.deactivated, rdflib.Literal(False)))
+    taken, _ = sc.split(shapes)
+    assert foci(taken, shapes)["Off"] == {"c1", "d1"}
+
+
+# --------------------------------------------------------------------------- 5. syntax errors
+
+
+@pytest.mark.parametrize("whole_set", [True, False], ids=["whole-set", "per-focus"])
+def test_syntax_error_names_the_shape(whole_set: bool) -> None:
+    shapes = rdflib.Graph().parse(data=PREFIXES + """
+ex:Broken a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this ex:tag }" ] .
+""", format="turtle")
+    taken, _ = sc.split(shapes)
+    constraints = [dataclasses.replace(c, whole_set=whole_set) for c in taken]
+    with pytest.raises(ValueError, match=str(EX.Broken)):
+        sc.run(turtle_store(DATA), constraints, shapes)
+
+
+# --------------------------------------------------------------------------- 6. add_to_report
+
+REPORT_SHAPES = PREFIXES + """
+ex:Valued a sh:NodeShape ; sh:targetClass ex:C ; sh:severity sh:Warning ;
+    sh:sparql ex:valued .
+ex:valued sh:select
+    "PREFIX ex: <https://example.org/sc-test/> SELECT $this ?value WHERE { $this ex:tag ?value }" ;
+    sh:message "Giá trị {?value} của {$this}"@vi, "Value {?value} of {$this}"@en .
+ex:Unvalued a sh:NodeShape ; sh:targetNode ex:n1 ; sh:sparql ex:unvalued .
+ex:unvalued sh:select
+    "PREFIX ex: <https://example.org/sc-test/> SELECT $this WHERE { $this ex:tag ?t }" ;
+    sh:message "Thiếu {?missing} ở {?this}"@vi, "Missing {?missing} at {?this}"@en .
+"""
+
+
+def report_of(shapes: rdflib.Graph, names: set[str]) -> rdflib.Graph:
+    """A report graph with the results of the named shapes' constraints on DATA."""
+    taken, _ = sc.split(shapes)
+    report = rdflib.Graph()
+    sc.add_to_report(report, sc.run(turtle_store(DATA),
+                                     [c for c in taken if local(c.shape) in names], shapes))
+    return report
+
+
+@pytest.fixture(scope="module")
+def report_shapes() -> rdflib.Graph:
+    """The shapes graph of the add_to_report tests."""
+    return rdflib.Graph().parse(data=REPORT_SHAPES, format="turtle")
+
+
+def result_of(report: rdflib.Graph, focus: str) -> rdflib.term.Node:
+    """The one result of a focus node."""
+    found = list(report.subjects(SH.focusNode, EX[focus]))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def conforms(report: rdflib.Graph) -> rdflib.term.Node | None:
+    """The sh:conforms of the report's root."""
+    roots = list(report.subjects(RDF.type, SH.ValidationReport))
+    assert len(roots) == 1
+    return report.value(roots[0], SH.conforms)
+
+
+def test_result_carries_value_component_and_both_messages(report_shapes: rdflib.Graph) -> None:
+    report = report_of(report_shapes, {"Valued"})
+    result = result_of(report, "c1")
+    assert report.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
+    assert report.value(result, SH.sourceShape) == EX.Valued
+    assert report.value(result, SH.sourceConstraint) == EX.valued
+    assert report.value(result, SH.resultSeverity) == SH.Warning
+    assert report.value(result, SH.value) == rdflib.Literal(1)
+    assert report.value(result, SH.resultPath) is None
+    assert set(report.objects(result, SH.resultMessage)) == {
+        rdflib.Literal(f"Giá trị 1 của {EX.c1}", lang="vi"),
+        rdflib.Literal(f"Value 1 of {EX.c1}", lang="en")}
+    message = next(r.message for r in read_results(report, report_shapes) if r.focus == str(EX.c1))
+    assert message == {"vi": f"Giá trị 1 của {EX.c1}", "en": f"Value 1 of {EX.c1}"}
+
+
+def test_value_is_the_focus_when_unbound(report_shapes: rdflib.Graph) -> None:
+    report = report_of(report_shapes, {"Unvalued"})
+    result = result_of(report, "n1")
+    assert report.value(result, SH.value) == EX.n1
+    assert report.value(result, SH.resultSeverity) == SH.Violation
+    assert set(report.objects(result, SH.resultMessage)) == {
+        rdflib.Literal(f"Thiếu  ở {EX.n1}", lang="vi"),
+        rdflib.Literal(f"Missing  at {EX.n1}", lang="en")}
+
+
+def test_conforms_false_with_a_violation(report_shapes: rdflib.Graph) -> None:
+    report = report_of(report_shapes, {"Valued", "Unvalued"})
+    assert conforms(report) == rdflib.Literal(False)
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == 3
+
+
+def test_conforms_true_with_only_warnings(report_shapes: rdflib.Graph) -> None:
+    report = report_of(report_shapes, {"Valued"})
+    assert conforms(report) == rdflib.Literal(True)
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == 2
+
+
+def test_results_join_an_existing_report(report_shapes: rdflib.Graph) -> None:
+    taken, _ = sc.split(report_shapes)
+    report = rdflib.Graph()
+    root = rdflib.BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, rdflib.Literal(True)))
+    sc.add_to_report(report, sc.run(turtle_store(DATA), taken, report_shapes))
+    assert conforms(report) == rdflib.Literal(False)
+    assert len(list(report.objects(root, SH.result))) == 3
+
+
+# --------------------------------------------------------------------------- forms once mishandled
+
+BUGGY = PREFIXES + """
+ex:FilterOnly a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select
+    "PREFIX ex: <https://example.org/sc-test/> SELECT $this WHERE { FILTER NOT EXISTS { $this ex:p ?x } }" ] .
+ex:Limited a sh:NodeShape ; sh:targetNode ex:n1, ex:n2, ex:n3 ; sh:sparql [ sh:select
+    "PREFIX ex: <https://example.org/sc-test/> SELECT $this WHERE { $this ex:tag ?t } LIMIT 1" ] .
+"""
+
+
+@pytest.mark.parametrize("shape", ["FilterOnly", "Limited"])
+def test_default_path_equals_pyshacl_on_unjoinable_forms(shape: str) -> None:
+    shapes = rdflib.Graph().parse(data=BUGGY, format="turtle")
+    triples = list(turtle_store(DATA).quads_for_pattern(None, None, None))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in triples]
+    default = validation.validate_triples(triples, shapes)
+    reference = validation.validate_triples(triples, shapes, engine="pyshacl")
+    expected = {r.focus for r in reference.results if r.shape == str(EX[shape])}
+    assert expected  # the reference does find results
+    assert {r.focus for r in default.results if r.shape == str(EX[shape])} == expected
