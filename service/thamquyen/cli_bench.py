@@ -46,9 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="time allowed to each pure-SPARQL baseline (600)")
     r.add_argument("--validation-timeout", type=float, default=3600.0, metavar="SECONDS",
                    help="time allowed to each full validation (3600); slower is reported as > N s")
+    r.add_argument("--sample-triples", type=int, default=5000, metavar="N",
+                   help="about how many triples in the standalone sample (60 powers, synthetic "
+                        "units) on which pySHACL and ours are also compared (5000; 0: none); "
+                        "pySHACL takes hours on the full data")
     r.add_argument("--skip", action="append", default=[],
                    choices=("server", "in_process", "delegation", "oxigraph", "rdflib",
-                            "validation", "pyshacl", "ours"),
+                            "validation", "pyshacl", "ours", "turbo_per_node", "sample"),
                    help="leave out one part (repeatable)")
     r.set_defaults(handler=run_bench)
 
@@ -73,6 +77,7 @@ def run_bench(args: argparse.Namespace) -> int:
                       quick=args.quick, workdir=args.workdir,
                       throughput_s=args.throughput_seconds, baseline_budget_s=args.baseline_budget,
                       validation_timeout_s=args.validation_timeout, skip=set(args.skip),
+                      sample_triples=args.sample_triples,
                       log=lambda text: print(text, file=sys.stderr, flush=True))
     results = run(options)
     if args.json:

@@ -17,6 +17,7 @@ from . import paths, sparqlconstraints
 from .namespaces import SH
 from .rdfio import read_all, to_rdflib_graph
 
+ENGINES = ("turbo", "turbo-per-node", "pyshacl")
 SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 FALLBACK_MESSAGE = {
     "vi": "Dữ liệu không thỏa mãn ràng buộc {shape}.",
@@ -92,10 +93,10 @@ def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
     engine = engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")
     if engine == "pyshacl":
         report_graph = _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
-    elif engine == "turbo":
-        report_graph = _run_turbo(triples, shapes, focus_nodes)
+    elif engine in ("turbo", "turbo-per-node"):
+        report_graph = _run_turbo(triples, shapes, focus_nodes, whole_set=engine == "turbo")
     else:
-        raise ValueError(f"unknown SHACL engine {engine!r} (use turbo or pyshacl)")
+        raise ValueError(f"unknown SHACL engine {engine!r} (use {', '.join(ENGINES)})")
     return Report(results=read_results(report_graph, shapes), graph=report_graph)
 
 
@@ -116,14 +117,15 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
 
 
 def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
-               focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+               focus_nodes: Sequence[str] | None, whole_set: bool = True) -> rdflib.Graph:
     """pyshacl-turbo on an Oxigraph store; for a whole graph, the SPARQL constraints of node
-    shapes run alongside, once over all their targets (sparqlconstraints)."""
+    shapes run alongside, once over all their targets (sparqlconstraints), unless whole_set is
+    false (pyshacl-turbo alone, each SPARQL constraint once per focus node)."""
     import pyshacl_turbo
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    if focus_nodes:
+    if focus_nodes or not whole_set:
         _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=shapes,
                                                     **_kwargs(focus_nodes))
         return report_graph
@@ -234,4 +236,10 @@ def read_results(report_graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Resul
             message=_messages(report_graph, node, _text(shape) or "?", shapes),
             source=_source(shapes, raw_shape),
         ))
-    return sorted(set(results))
+    return sorted(set(results), key=_sort_key)
+
+
+def _sort_key(result: Result) -> tuple[str, ...]:
+    # None (no path, no value) sorts first; comparing None with a str would raise
+    return tuple(value or "" for value in (result.severity, result.focus, result.path,
+                                           result.value, result.shape))
