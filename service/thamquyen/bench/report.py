@@ -12,14 +12,15 @@ def _ms(entry: dict | None) -> str:
             loaded = f"graph loaded in {entry['load_s']:.0f} s, " if entry.get("load_s") else ""
             return f"{loaded}no answer within {entry['stopped_after_s']:.0f} s"
         return "—"
-    text = f"{entry['p50_ms']:.2f} / {entry['p99_ms']:.2f} ms (n={entry['n']})"
+    text = f"{entry['p50_ms']:,.2f} / {entry['p99_ms']:,.2f} ms (n={entry['n']})"
     if entry.get("timeouts"):
         text += f", {entry['timeouts']} more > {entry['query_cap_s']:.0f} s"
     if entry.get("stopped_after_s") and not entry.get("finished", True):
         text += f", stopped at {entry['stopped_after_s']:.0f} s"
     ratios = [v for k, v in sorted(entry.items()) if k.startswith("ratio_")]
     if ratios:
-        text += f" — ×{ratios[0]:g} / ×{ratios[1]:g} ours" if len(ratios) > 1 else f" — ×{ratios[0]:g}"
+        shown = " / ".join(f"×{r:,.0f}" if r >= 100 else f"×{r:g}" for r in ratios[:2])
+        text += f" — {shown} ours"
     return text
 
 
