@@ -4,11 +4,11 @@ A SHACL engine runs a SPARQL constraint once per focus node with $this pre-bound
 national graph that is tens of thousands of small queries, each paying for its EXISTS blocks
 again (minutes at ~1 M triples). The same results come from ONE query: the focus nodes (a
 subquery of the shape's targets) joined on ?this with the constraint's query evaluated as a
-whole, provided pre-binding and joining on ?this mean the same thing: the query binds ?this in a triple pattern of its top-level group (so every solution
-has it), projects it (or *), uses no OPTIONAL, MINUS, VALUES, SERVICE, LIMIT or OFFSET, and
-every nested SELECT projects ?this (or *). Oxigraph then hashes the focus nodes and streams the
-query through them (putting the focus nodes inside the query instead made it hash the query's
-rows: > 20 GB at ~3 M triples).
+whole, provided pre-binding and joining on ?this mean the same thing: the query binds ?this in
+a triple pattern of its top-level group (so every solution has it), projects it (or *), uses
+no OPTIONAL, MINUS, VALUES, SERVICE, LIMIT or OFFSET, and every nested SELECT projects ?this
+(or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
+focus nodes inside the query instead made it hash the query's rows: > 20 GB at ~3 M triples).
 A query that is not of that form is run per focus node with `substitutions` (SEP-0007, the
 same pre-binding). Constraints this module cannot take — on property shapes, without explicit
 targets, on shapes other shapes refer to, using $PATH, $currentShape or $shapesGraph — stay
