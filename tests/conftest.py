@@ -340,3 +340,11 @@ def fixture_home(tmp_path_factory):
         mp.setenv("THAMQUYEN_HOME", str(root))
         mp.setenv("THAMQUYEN_WORKDIR", str(root / ".work"))
         yield root
+
+
+@pytest.fixture(scope="module")
+def kb(fixture_home):
+    """ontology + tests/fixtures/engine in memory (no shipped data), built once for a module."""
+    from thamquyen.kb import open_kb
+
+    return open_kb([Path(__file__).resolve().parent / "fixtures" / "engine"], persistent=False)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from thamquyen import cli
-from thamquyen import kb as kbmod
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "engine"
@@ -28,11 +27,6 @@ def home(fixture_home):
     """A project folder with the real ontology, shapes and queries and an empty data/."""
     return fixture_home
 
-
-@pytest.fixture(scope="module")
-def kb(home):
-    """The same knowledge base the CLI builds from the fixtures, for expected answers."""
-    return kbmod.open_kb([FIXTURES], persistent=False)
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

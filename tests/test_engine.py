@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from thamquyen import kb as kbmod
 from thamquyen.catalog import get, run_named, select_variables
 from thamquyen.sparql import strip_comments, term_to_sparql
 
@@ -33,11 +32,6 @@ DATES = ["2017-12-31", "2018-01-01", "2019-12-31", "2020-01-01", "2021-02-28", "
          "2024-06-01", "2024-12-31", "2025-01-01", "2025-06-30", "2025-07-01", "2025-12-31",
          "2026-01-01", "2026-12-31", "2027-01-01"]
 
-
-@pytest.fixture(scope="module")
-def kb(fixture_home):
-    """ontology + fixtures in memory (no shipped data), built once for the module."""
-    return kbmod.open_kb([FIXTURES], persistent=False)
 
 
 def S(step: str, frm: str | None, to: str, basis: str | None, vf: str | None = None,

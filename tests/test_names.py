@@ -8,7 +8,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from thamquyen import kb as kbmod
 from thamquyen.engine import Index
 from thamquyen.names import NameIndex, normalize
 from thamquyen.namespaces import ID, TQ
@@ -126,11 +125,6 @@ def test_iris_and_prefixed_names(names):
 
 
 # ---------------------------------------------------------------- on the fixtures
-
-@pytest.fixture(scope="module")
-def kb(fixture_home):
-    """ontology + engine fixtures (no shipped data), built once for the module."""
-    return kbmod.open_kb([FIXTURES], persistent=False)
 
 
 def test_fixture_names(kb):

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import rdflib
 from thamquyen import cli
-from thamquyen import kb as kbmod
 from thamquyen.catalog import (
     PARAM_TYPES,
     bindings_for,
@@ -41,11 +40,6 @@ def home(fixture_home):
     """THAMQUYEN_HOME without the shipped data, for the whole module."""
     return fixture_home
 
-
-@pytest.fixture(scope="module")
-def kb(home):
-    """ontology + fixtures in memory, built once for the module."""
-    return kbmod.open_kb([FIXTURES], persistent=False)
 
 
 def short(term) -> str:

@@ -27,7 +27,7 @@ from . import paths
 from .engine import Engine, Index
 from .names import NameIndex
 from .sparql import bind
-from .store import EmbeddedStore, Store
+from .store import EmbeddedStore, Store, solutions_to_rows
 
 log = logging.getLogger("thamquyen.indexcache")
 CACHE_NAME = "kb-index.marshal"
@@ -54,21 +54,13 @@ class PlainRows:
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict[str, str]]:
         """Rows of the SELECT: IRIs and literals as str, language-tagged literals as LangString."""
-        solutions = self.store.store.query(bind(query, bindings))
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                term = solution[name]
-                if term is None:
-                    continue
-                if isinstance(term, ox.Literal) and term.language:
-                    row[name] = LangString(term.value, term.language)
-                else:
-                    row[name] = term.value
-            rows.append(row)
-        return rows
+        return solutions_to_rows(self.store.store.query(bind(query, bindings)), _plain)
+
+
+def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    if isinstance(term, ox.Literal) and term.language:
+        return LangString(term.value, term.language)
+    return term.value
 
 
 def code_key() -> str:
@@ -242,12 +234,8 @@ def load_or_build(store: Store, built: object = None) -> tuple[Engine, NameIndex
     path = _cache_file(store)
     key = f"{store.fingerprint}-{code_key()}" if path is not None else ""
     cached = _load(path, key) if path is not None and path.exists() else None
-    if cached is None and isinstance(built, tuple):
-        cached = built
-        if path is not None:
-            _save(path, key, *cached)
     if cached is None:
-        cached = build(store)
+        cached = built if isinstance(built, tuple) else build(store)
         if path is not None:
             _save(path, key, *cached)
     gc.collect()

@@ -68,7 +68,10 @@ def content_hash(files: Sequence[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _solutions_to_rows(solutions: ox.QuerySolutions) -> list[Row]:
+def solutions_to_rows(solutions: ox.QuerySolutions,
+                      convert: Callable[[ox.NamedNode | ox.BlankNode | ox.Literal], object]
+                      = ox_to_rdflib) -> list[dict]:
+    """The solutions as dicts of converted terms (unbound variables are absent)."""
     names = [v.value for v in solutions.variables]
     rows = []
     for solution in solutions:
@@ -76,7 +79,7 @@ def _solutions_to_rows(solutions: ox.QuerySolutions) -> list[Row]:
         for name in names:
             value = solution[name]
             if value is not None:
-                row[name] = ox_to_rdflib(value)
+                row[name] = convert(value)
         rows.append(row)
     return rows
 
@@ -123,7 +126,7 @@ class EmbeddedStore:
 
     def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
         """Run a SELECT on the embedded store."""
-        return _solutions_to_rows(self.store.query(bind(query, bindings)))
+        return solutions_to_rows(self.store.query(bind(query, bindings)))
 
     def ask(self, query: str, bindings: dict[str, Node] | None = None) -> bool:
         """Run an ASK on the embedded store."""
