@@ -23,7 +23,7 @@ TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 ID = "https://w3id.org/thamquyen/id/"
 
 TARGET_POWERS, TARGET_SECTORS = 100, 10
-FLOOR_POWERS, FLOOR_SECTORS = 37, 8
+FLOOR_POWERS, FLOOR_SECTORS = 38, 9
 # The files written for issue 13 (their conferrals must all cite Vietnamese text).
 COVERAGE_FILES = [
     "nd-23-2015-nd-cp.ttl",
@@ -32,6 +32,8 @@ COVERAGE_FILES = [
     "luat-tin-nguong-ton-giao-02-2016-qh14.ttl",
     "luat-hoa-giai-o-co-so-35-2013-qh13.ttl",
     "luat-bao-ve-moi-truong-72-2020-qh14.ttl",
+    "nd-46-2017-nd-cp.ttl",
+    "nd-142-2025-nd-cp.ttl",
 ]
 COUNT_QUERY = """
 PREFIX tq: <https://w3id.org/thamquyen/ontology#>
