@@ -34,6 +34,7 @@ COVERAGE_FILES = [
     "luat-bao-ve-moi-truong-72-2020-qh14.ttl",
     "nd-46-2017-nd-cp.ttl",
     "nd-142-2025-nd-cp.ttl",
+    "nd-123-2015-nd-cp.ttl",
 ]
 COUNT_QUERY = """
 PREFIX tq: <https://w3id.org/thamquyen/ontology#>
