@@ -23,7 +23,8 @@ TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 ID = "https://w3id.org/thamquyen/id/"
 
 TARGET_POWERS, TARGET_SECTORS = 100, 10
-FLOOR_POWERS, FLOOR_SECTORS = 38, 9
+FLOOR_POWERS, FLOOR_SECTORS = 39, 9
+TARGET_DELEGATIONS, FLOOR_DELEGATIONS = 20, 4
 # The files written for issue 13 (their conferrals must all cite Vietnamese text).
 COVERAGE_FILES = [
     "nd-23-2015-nd-cp.ttl",
@@ -135,16 +136,51 @@ def test_certification_moves_to_the_commune_chairperson(graph: Graph) -> None:
 
 
 @pytest.fixture(scope="module")
-def engine():
-    """The who-holds engine on the shipped data (persistent embedded store)."""
+def kb():
+    """The shipped data on the persistent embedded store (what the CLI and the service read)."""
     from thamquyen.kb import open_kb
 
-    return open_kb().engine
+    return open_kb()
 
 
-def test_cau_ke_land_certificate_2024_05_01(engine) -> None:
+def test_cau_ke_land_certificate_2024_05_01(kb) -> None:
     """The issue's example: Cầu Kè, land-use certificates, 2024-05-01 → UBND huyện Cầu Kè."""
-    answer = engine.who_holds(f"{ID}power/cap-giay-chung-nhan-lan-dau-cho-ca-nhan-cong-dong-dan-cu",
-                              f"{ID}unit/845", date(2024, 5, 1))
+    answer = kb.engine.who_holds(f"{ID}power/cap-giay-chung-nhan-lan-dau-cho-ca-nhan-cong-dong-dan-cu",
+                                 f"{ID}unit/845", date(2024, 5, 1))
     assert [h["authority"] for h in answer["holders"]] == [f"{ID}agency/ubnd-845"], answer
     assert "doc/45-2013-qh13/dieu-105/khoan-2" in str(answer["holders"][0])
+
+
+def _rows(kb, name: str, params: dict[str, str]) -> list[dict]:
+    """The rows of a named query of the catalog on the shipped data."""
+    from thamquyen.catalog import run_named
+
+    _, result = run_named(kb.store, name, params, kb)
+    return list(result)
+
+
+def test_delegations_ending_soon_has_rows(kb) -> None:
+    rows = _rows(kb, "delegations-ending-soon", {"at": "2025-12-01", "days": "60"})
+    assert any(str(r["delegator"]).endswith("post/chu-tich-ubnd-20200-2025") for r in rows), rows
+
+
+def test_delegation_chain_has_a_conferral_and_an_authorization(kb) -> None:
+    rows = _rows(kb, "delegation-chain", {"power": f"{ID}power/chung-thuc-chu-ky", "at": "2025-12-01"})
+    steps = {str(r["step"]) for r in rows}
+    assert {"conferral", "authorization"} <= steps, rows
+
+
+def test_shipped_delegations_count() -> None:
+    delegations = _parse(sorted((ROOT / "data" / "delegations").glob("*.ttl")))
+    kinds = (TQ.Authorization, TQ.Decentralization)
+    found = {d for k in kinds for d in delegations.subjects(predicate=None, object=k)}
+    assert len(found) >= FLOOR_DELEGATIONS, len(found)
+
+
+@pytest.mark.xfail(reason="issue 13 target not reached: fewer than 20 real delegations verified",
+                   strict=False)
+def test_shipped_delegations_target() -> None:
+    delegations = _parse(sorted((ROOT / "data" / "delegations").glob("*.ttl")))
+    kinds = (TQ.Authorization, TQ.Decentralization)
+    found = {d for k in kinds for d in delegations.subjects(predicate=None, object=k)}
+    assert len(found) >= TARGET_DELEGATIONS, len(found)
