@@ -325,3 +325,120 @@ def test_named_query_alone_equals_its_batch_row(kb, power, unit, day):
     alone = {(str(r["holder"]), str(r["chain"])) for r in rows}
     key = (F + power, F + unit if unit else None, day)
     assert alone == batch(kb, [key])[key] == engine_chains(kb, *key)
+
+
+# ---------------------------------------------------------------- vocabulary version 2
+
+V2_FIXTURES = REPO / "tests" / "fixtures" / "engine-v2"
+V2 = S("conferral", None, "post/chu-tich-ubnd-99101", "doc/999-2019-qh14/dieu-20", "2020-01-01")
+
+
+@pytest.fixture(scope="module")
+def kb2(fixture_home):
+    """The engine fixtures plus the version-2 cases (tests/fixtures/engine-v2)."""
+    from thamquyen.kb import open_kb
+
+    return open_kb([FIXTURES, V2_FIXTURES], persistent=False)
+
+
+def conferred(to: str, vf: str = "2020-01-01") -> tuple:
+    """The conferral step of the v2 fixtures (all on Điều 20)."""
+    return S("conferral", None, to, "doc/999-2019-qh14/dieu-20", vf)
+
+
+def test_role_of_a_narrower_type_names_that_agency_only(kb2):
+    assert holders(kb2, "power/v2-chung-thuc", "unit/99101", "2024-06-01") == {
+        F + "agency/so-tu-phap-99": [conferred("agency/so-tu-phap-99")]}
+    assert set(holders(kb2, "power/v2-chung-thuc", None, "2024-06-01")) == {
+        F + "agency/so-tu-phap-99", F + "agency/so-tu-phap-98"}
+
+
+def test_role_matches_narrower_types_not_broader_ones(kb2):
+    # tq:Department: Sở Tư pháp and Sở Xây dựng (narrower), not Sở Nội vụ (typed only as the
+    # broader cơ quan chuyên môn); Sở Xây dựng exists from 2021
+    assert set(holders(kb2, "power/v2-quan-ly-chuyen-nganh", "unit/99101", "2024-06-01")) == {
+        F + "agency/so-tu-phap-99", F + "agency/so-xay-dung-99"}
+    assert set(holders(kb2, "power/v2-quan-ly-chuyen-nganh", "unit/99101", "2020-06-01")) == {
+        F + "agency/so-tu-phap-99"}
+
+
+def test_role_matches_types_two_steps_narrower(kb2):
+    assert set(holders(kb2, "power/v2-bao-cao-so", "unit/99101", "2024-06-01")) == {
+        F + "agency/so-noi-vu-99", F + "agency/so-tai-chinh-99", F + "agency/so-tu-phap-99",
+        F + "agency/so-xay-dung-99"}
+
+
+def test_a_type_defined_in_the_data_three_steps_down(kb2):
+    assert holders(kb2, "power/v2-ho-kinh-doanh", "unit/99101", "2025-07-01") == {
+        F + "agency/phong-kinh-te-99101": [conferred("agency/phong-kinh-te-99101", "2025-07-01")]}
+    assert holders(kb2, "power/v2-ho-kinh-doanh", "unit/99102", "2025-07-01") == {}
+
+
+def test_post_role_names_the_post_of_each_committee(kb2):
+    assert holders(kb2, "power/v2-thu-hoi-dat", "unit/99101", "2024-06-01") == {
+        F + "post/chu-tich-ubnd-99101": [V2]}
+    # the committee of Hoà Lạc has no Chairperson post in the data: nobody, never the committee
+    assert holders(kb2, "power/v2-thu-hoi-dat", "unit/99202", "2024-06-01") == {}
+    assert set(holders(kb2, "power/v2-thu-hoi-dat", None, "2024-06-01")) == {
+        F + "post/chu-tich-ubnd-99101", F + "post/chu-tich-ubnd-99102",
+        F + "post/chu-tich-ubnd-99103", F + "post/chu-tich-ubnd-99201"}
+
+
+def test_post_validity_its_own_or_its_agency(kb2):
+    # a validity of its own: from 2022
+    assert holders(kb2, "power/v2-thu-hoi-dat", "unit/99102", "2021-12-31") == {}
+    assert set(holders(kb2, "power/v2-thu-hoi-dat", "unit/99102", "2022-01-01")) == {
+        F + "post/chu-tich-ubnd-99102"}
+    # none of its own: its committee's (Bắc Hà of Bắc Sơn ends 2023-12-31, the unit is then read
+    # as Bắc Hà of Đông Hòa)
+    assert set(holders(kb2, "power/v2-thu-hoi-dat", "unit/99301", "2023-12-31")) == {
+        F + "post/chu-tich-ubnd-99301"}
+    assert set(holders(kb2, "power/v2-thu-hoi-dat", "unit/99301", "2024-01-01")) == {
+        F + "post/chu-tich-ubnd-99103"}
+    assert kb2.engine.index.authority_in_force(F + "post/chu-tich-ubnd-99301", "2024-01-01") is False
+
+
+def test_a_post_as_delegator(kb2):
+    own = conferred("post/chu-tich-ubnd-99")
+    assert holders(kb2, "power/v2-phe-duyet-gia-dat", "unit/99101", "2024-06-01") == {
+        F + "agency/so-tai-chinh-99": [own, S("authorization", "post/chu-tich-ubnd-99",
+                                              "agency/so-tai-chinh-99", "doc/9920-qd-ct-2023",
+                                              "2024-01-01", "2024-12-31")]}
+    assert holders(kb2, "power/v2-phe-duyet-gia-dat", "unit/99101", "2025-01-01") == {
+        F + "post/chu-tich-ubnd-99": [own]}
+
+
+def test_a_post_role_as_delegate_is_read_inside_the_delegator(kb2):
+    district = S("conferral", None, "agency/ubnd-991", "doc/999-2019-qh14/dieu-20", "2020-01-01")
+    assert holders(kb2, "power/v2-cap-phep-kinh-doanh", "unit/99101", "2024-06-01") == {
+        F + "post/chu-tich-ubnd-99101": [district, S(
+            "decentralization", "agency/ubnd-991", "post/chu-tich-ubnd-99101",
+            "doc/9921-qd-ubnd-2022", "2023-01-01")]}
+    assert set(holders(kb2, "power/v2-cap-phep-kinh-doanh", None, "2024-06-01")) == {
+        F + "post/chu-tich-ubnd-99101", F + "post/chu-tich-ubnd-99102",
+        F + "post/chu-tich-ubnd-99103", F + "agency/ubnd-992"}
+    assert set(holders(kb2, "power/v2-cap-phep-kinh-doanh", "unit/99201", "2024-06-01")) == {
+        F + "agency/ubnd-992"}
+
+
+def test_a_narrower_post_role_as_delegate(kb2):
+    own = S("conferral", None, "agency/ubnd-99", "doc/999-2019-qh14/dieu-20", "2020-01-01")
+    moved = S("authorization", "agency/ubnd-99", "post/giam-doc-so-tu-phap-99",
+              "doc/9922-qd-ubnd-2023", "2024-01-01", "2025-12-31")
+    # the Giám đốc of Sở Tư pháp of province 99, never that of province 98
+    assert holders(kb2, "power/v2-ho-tich", None, "2024-06-01") == {
+        F + "post/giam-doc-so-tu-phap-99": [own, moved]}
+    assert holders(kb2, "power/v2-ho-tich", "unit/99201", "2026-01-01") == {
+        F + "agency/ubnd-99": [own]}
+
+
+@pytest.mark.xfail(reason="queries/who-holds.rq gets the version-2 matching in the remote "
+                          "engineer's rewrite; strict once it lands", strict=False)
+def test_sparql_named_query_agrees_with_engine_on_version_2(kb2):
+    powers = sorted(p for p in kb2.engine.index.powers if p.startswith(F + "power/v2-"))
+    units = sorted(u for u in kb2.engine.index.unit_validity if u.startswith(F))
+    combos = [(p, u, d) for p in powers for u in [*units, None]
+              for d in ("2021-12-31", "2022-01-01", "2024-06-01", "2025-07-01")]
+    found = batch(kb2, combos)
+    differences = [c for c in combos if found[c] != engine_chains(kb2, *c)]
+    assert not differences, differences[:10]
