@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 import rdflib
 from thamquyen.catalog import get, run_named, select_variables
+from thamquyen.namespaces import TQ
 from thamquyen.sparql import strip_comments, term_to_sparql
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "engine"
 F = "https://example.org/thamquyen-fixture/"
 XSD_DATE = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#date")
-DOC_KEYS = {"power", "at", "in", "holders"}
+DOC_KEYS = {"power", "at", "in", "holders", "explanations"}
 HOLDER_KEYS = {"authority", "label", "chain"}
 STEP_KEYS = {"step", "from", "to", "basis", "validFrom", "validUntil"}
 DATES = ["2017-12-31", "2018-01-01", "2019-12-31", "2020-01-01", "2021-02-28", "2021-03-01",
@@ -254,9 +255,12 @@ def test_json_document_has_exactly_the_architecture_fields(kb):
             assert step["step"] in {"conferral", "reorganization", "decentralization",
                                     "authorization"}
     assert json.loads(json.dumps(doc, ensure_ascii=False)) == doc
+    assert doc["explanations"] == []
     nobody = kb.engine.who_holds(F + "power/chua-giao", None, dt.date(2024, 6, 1))
-    assert nobody == {"power": F + "power/chua-giao", "at": "2024-06-01", "in": None,
-                      "holders": []}
+    assert {k: v for k, v in nobody.items() if k != "explanations"} == {
+        "power": F + "power/chua-giao", "at": "2024-06-01", "in": None, "holders": []}
+    [why] = nobody["explanations"]
+    assert set(why) == {"code", "vi", "en", "refs"} and why["code"] == "no-conferral-in-data"
 
 
 # ---------------------------------------------------------------- SPARQL named query = engine
@@ -442,3 +446,96 @@ def test_sparql_named_query_agrees_with_engine_on_version_2(kb2):
     found = batch(kb2, combos)
     differences = [c for c in combos if found[c] != engine_chains(kb2, *c)]
     assert not differences, differences[:10]
+
+
+
+# ---------------------------------------------------------------- explanations
+
+def explained(kb, power: str, unit: str | None, day: str) -> dict[str, dict]:
+    """code → explanation of the engine's answer."""
+    doc = kb.engine.who_holds(F + power, F + unit if unit else None, dt.date.fromisoformat(day))
+    found = {e["code"]: e for e in doc["explanations"]}
+    assert len(found) == len(doc["explanations"]), doc["explanations"]
+    for item in doc["explanations"]:
+        assert item["vi"] and item["en"] and "https://" not in item["vi"] + item["en"], item
+    return found
+
+
+def test_district_after_the_level_ended_gets_level_abolished_with_its_successors(kb2):
+    found = explained(kb2, "power/v2-chung-thuc-ban-sao", "unit/970", "2025-07-01")
+    assert set(found) == {"level-abolished"}
+    why = found["level-abolished"]
+    assert why["refs"] == [str(TQ.DistrictLevel), "https://w3id.org/thamquyen/id/doc/72-2025-qh15",
+                           F + "unit/97010"]
+    assert "Từ ngày 01/07/2025 không còn cấp huyện (Luật Tổ chức chính quyền địa phương 2025 " \
+           "(số 72/2025/QH15))" in why["vi"]
+    assert "Xã Hợp Nhất" in why["vi"] and "Huyện Cũ" in why["vi"] and "30/06/2025" in why["vi"]
+
+
+def test_district_before_the_end_gets_held_at_lower_level_with_its_communes(kb2):
+    found = explained(kb2, "power/v2-chung-thuc-ban-sao", "unit/970", "2025-06-30")
+    assert set(found) == {"held-at-lower-level"}
+    assert found["held-at-lower-level"]["refs"] == [F + "unit/97001", F + "unit/97002"]
+    assert "Xã Một (Ủy ban nhân dân xã Một)" in found["held-at-lower-level"]["vi"]
+    # a province: the first level below where the power is held (its communes, not districts)
+    found = explained(kb2, "power/v2-thu-hoi-dat", "unit/99", "2024-06-01")
+    assert found["held-at-lower-level"]["refs"] == [
+        F + "unit/99101", F + "unit/99102", F + "unit/99103", F + "unit/99201"]
+
+
+def test_unit_no_longer_in_force_names_its_successor_and_resolution(kb2):
+    doc = kb2.engine.who_holds(F + "power/v2-chung-thuc-ban-sao", F + "unit/97001",
+                               dt.date(2025, 7, 1))
+    assert [h["authority"] for h in doc["holders"]] == [F + "agency/ubnd-97010"]
+    [why] = doc["explanations"]
+    assert why["code"] == "unit-not-in-force"
+    assert why["refs"] == [F + "unit/97001", F + "reorg/hop-nhat-97010",
+                           F + "doc/9970-nq-ubtvqh15-2025", F + "unit/97010"]
+    assert "Nghị quyết sắp xếp" in why["vi"] and "Xã Hợp Nhất" in why["vi"]
+
+
+def test_unit_not_yet_in_force(kb2):
+    found = explained(kb2, "power/v2-chung-thuc-ban-sao", "unit/97010", "2025-06-30")
+    assert found["unit-not-yet-in-force"]["refs"] == [F + "unit/97010"]
+    assert "01/07/2025" in found["unit-not-yet-in-force"]["vi"]
+
+
+def test_no_conferral_says_it_is_about_the_data(kb):
+    found = explained(kb, "power/chua-giao", "unit/99101", "2024-06-01")
+    assert set(found) == {"no-conferral-in-data"}
+    assert "dữ liệu" in found["no-conferral-in-data"]["vi"]
+    assert "not mean that the law" in found["no-conferral-in-data"]["en"]
+    ended = explained(kb, "power/cap-chung-chi", None, "2020-06-01")["no-conferral-in-data"]
+    assert ended["refs"] == [F + "power/cap-chung-chi", F + "conferral/cap-chung-chi",
+                             F + "doc/998-2017-qh14/dieu-7"]
+    assert "31/12/2019" in ended["vi"]
+
+
+def test_power_not_yet_in_force(kb2):
+    found = explained(kb2, "power/v2-ho-kinh-doanh", "unit/99101", "2025-06-30")
+    assert set(found) == {"power-not-yet-in-force"}
+    assert found["power-not-yet-in-force"]["refs"][:2] == [F + "power/v2-ho-kinh-doanh",
+                                                          F + "conferral/v2-ho-kinh-doanh"]
+    assert "01/07/2025" in found["power-not-yet-in-force"]["vi"]
+
+
+def test_holder_missing_from_the_data(kb2):
+    found = explained(kb2, "power/v2-thu-hoi-dat", "unit/99202", "2024-06-01")
+    assert set(found) == {"holder-not-in-data"}
+    assert found["holder-not-in-data"]["refs"] == [F + "role/chu-tich-ubnd-cap-xa"]
+
+
+def test_an_answer_in_the_unit_needs_no_explanation(kb2):
+    assert explained(kb2, "power/v2-thu-hoi-dat", "unit/99101", "2024-06-01") == {}
+    assert explained(kb2, "power/v2-chung-thuc", None, "2024-06-01") == {}
+
+
+def test_reorganization_lineage_of_an_abolished_district_follows_its_communes(kb2):
+    _, found = run_named(kb2.store, "reorganization-lineage", {"node": F + "unit/970"}, kb2)
+    assert sorted((str(r["direction"]), str(r["predecessor"]), str(r["successor"]),
+                   str(r["basis"])) for r in found) == [
+        ("part-successor", F + "unit/97001", F + "unit/97010", F + "doc/9970-nq-ubtvqh15-2025"),
+        ("part-successor", F + "unit/97002", F + "unit/97010", F + "doc/9970-nq-ubtvqh15-2025")]
+    # a unit with a reorganization of its own is not followed through its parts
+    _, own = run_named(kb2.store, "reorganization-lineage", {"node": F + "unit/993"}, kb2)
+    assert {str(r["direction"]) for r in own} == {"successor"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import paths
@@ -114,7 +114,9 @@ class Index:
         self.reorgs: dict[str, list[Reorganization]] = defaultdict(list)
         self.powers: dict[str, str | None] = {}
         self.unit_levels: dict[str, str] = {}
+        self.unit_children: dict[str, set[str]] = defaultdict(set)
         self.level_ranks: dict[str, int] = {}
+        self.level_validity: dict[str, tuple[str | None, str | None, str | None]] = {}
 
     @classmethod
     def from_store(cls, store: Store) -> Index:
@@ -128,7 +130,7 @@ class Index:
         index.add_delegations(store.select(engine_query("delegations")))
         index.add_reorganizations(store.select(engine_query("reorganizations")))
         for row in store.select(engine_query("levels")):
-            index.level_ranks[str(row["level"])] = int(row["rank"])
+            index.add_level(row)
         for row in store.select(engine_query("powers")):
             index.powers.setdefault(str(row["power"]), _s(row, "label"))
         index.finish()
@@ -143,6 +145,16 @@ class Index:
             self.unit_validity[unit] = (_s(row, "validFrom"), _s(row, "validUntil"))
             if "level" in row:
                 self.unit_levels[unit] = str(row["level"])
+
+    def add_level(self, row: Row) -> None:
+        """A level's rank and life (the district level ends on 2025-06-30) with its basis."""
+        level = str(row["level"])
+        self.level_ranks[level] = int(row["rank"])
+        basis = _s(row, "basis")
+        old = self.level_validity.get(level)
+        if old and old[2] and (basis is None or old[2] < basis):
+            basis = old[2]
+        self.level_validity[level] = (_s(row, "validFrom"), _s(row, "validUntil"), basis)
 
     def add_authorities(self, rows: Iterable[Row]) -> None:
         """Agencies, posts and roles with their type, level, jurisdiction and validity."""
@@ -223,6 +235,9 @@ class Index:
                 self.agencies_by_type[(agency_type, rec.level)].append(iri)
                 for unit in rec.jurisdictions:
                     self.agencies_by_role[(agency_type, rec.level, unit)].append(iri)
+        for unit, parents in self.unit_parents.items():
+            for parent in parents:
+                self.unit_children[parent].add(unit)
         for power, _ in self.delegations:
             self.powers.setdefault(power, None)
         for power in self.conferrals:
@@ -296,11 +311,26 @@ class Index:
         return rec is not None and ROLE in rec.kinds
 
 
+Namer = Callable[[Sequence[str]], dict[str, str]]
+
+
+def iris_in(value: object) -> set[str]:
+    """Every IRI (http… string) inside nested facts."""
+    if isinstance(value, str):
+        return {value} if value.startswith(("http://", "https://", "urn:")) else set()
+    if isinstance(value, dict):
+        return set().union(*map(iris_in, value.values())) if value else set()
+    if isinstance(value, list | tuple | set):
+        return set().union(*map(iris_in, value)) if value else set()
+    return set()
+
+
 class Engine:
     """Answers who-holds and powers-of from an Index."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, namer: Namer | None = None):
         self.index = index
+        self.namer = namer  # labels/citations for explanations (the KB's, read from the store)
 
     @classmethod
     def from_store(cls, store: Store) -> Engine:
@@ -312,12 +342,37 @@ class Engine:
         rec = self.index.authorities.get(iri)
         return rec.label if rec and rec.label else self.index.powers.get(iri)
 
+    def names(self, iris: Sequence[str]) -> dict[str, str]:
+        """Labels (citations for provisions) of IRIs: the KB's namer, else the index's labels."""
+        if self.namer is not None:
+            return self.namer(iris)
+        return {i: label for i in iris if (label := self.label(i))}
+
     def who_holds(self, power: str, unit: str | None, at: dt.date) -> dict:
-        """The who-holds JSON document of architecture.md."""
-        holders = self.resolve(power, unit, at.isoformat())
-        return {"power": power, "at": at.isoformat(), "in": unit,
+        """The who-holds JSON document of architecture.md, with its explanations."""
+        day = at.isoformat()
+        holders = self.resolve(power, unit, day)
+        return {"power": power, "at": day, "in": unit,
                 "holders": [{"authority": who, "label": self.label(who), "chain": chain}
-                            for who, chain in holders]}
+                            for who, chain in holders],
+                "explanations": self.explanations(power, unit, day, holders)}
+
+    def explanations(self, power: str, unit: str | None, day: str,
+                     holders: list[tuple[str, list[dict]]]) -> list[dict]:
+        """Why the answer is empty or elsewhere than U: [{"code", "vi", "en", "refs"}]."""
+        from .answers.explanations import word
+        from .explain import explain
+
+        findings = explain(self, power, unit, day, holders)
+        if not findings:
+            return []
+        wanted = sorted(set().union(*(iris_in(f.facts) | set(f.refs) for f in findings)))
+        names = self.names(wanted)
+
+        def name(iri: str | None) -> str:
+            return names.get(iri, iri) if iri else "—"
+
+        return [word(f, day, name) for f in findings]
 
     def resolve(self, power: str, unit: str | None, day: str) -> list[tuple[str, list[dict]]]:
         """Final holders with their chains, sorted and without duplicates."""
