@@ -11,6 +11,7 @@ THAMQUYEN_HOME), so that the answers do not depend on the shipped national data.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from pathlib import Path
@@ -539,3 +540,71 @@ def test_reorganization_lineage_of_an_abolished_district_follows_its_communes(kb
     # a unit with a reorganization of its own is not followed through its parts
     _, own = run_named(kb2.store, "reorganization-lineage", {"node": F + "unit/993"}, kb2)
     assert {str(r["direction"]) for r in own} == {"successor"}
+
+
+# ---------------------------------------------------------------- timeline (before and after)
+
+def periods(kb, power: str, unit: str | None, start: str, end: str) -> list[tuple]:
+    """(from, until, holders, changes as (kind, event, node)) of the engine's timeline."""
+    doc = kb.engine.timeline(F + power, F + unit if unit else None,
+                             dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    assert doc["from"] == start and doc["until"] == end
+    return [(p["from"], p["until"], [h["authority"].removeprefix(F) for h in p["holders"]],
+             [(c["kind"], c["event"], c["node"].removeprefix(F)) for c in p["changes"]])
+            for p in doc["periods"]]
+
+
+def test_timeline_of_a_chain_of_delegations(kb):
+    assert periods(kb, "power/dang-ky-dat-dai", "unit/99101", "2019-01-01", "2026-12-31") == [
+        ("2019-01-01", "2019-12-31", [], []),
+        ("2020-01-01", "2021-12-31", ["agency/ubnd-99"],
+         [("authority", "began", "agency/ubnd-991"),
+          ("conferral", "began", "conferral/dang-ky-dat-dai"), ("unit", "began", "unit/991")]),
+        ("2022-01-01", "2022-12-31", ["agency/ubnd-991"],
+         [("decentralization", "began", "delegation/dat-dai-cap-huyen")]),
+        ("2023-01-01", "2023-12-31", ["agency/ubnd-99101"],
+         [("decentralization", "began", "delegation/dat-dai-cap-xa-991")]),
+        ("2024-01-01", "2025-06-30", ["post/pho-chu-tich-ubnd-99101"],
+         [("authorization", "began", "delegation/dat-dai-pho-chu-tich-99101")]),
+        ("2025-07-01", "2026-12-31", ["agency/ubnd-99101"],
+         [("authorization", "ended", "delegation/dat-dai-pho-chu-tich-99101")])]
+
+
+def test_timeline_names_the_reorganization_that_moved_the_power(kb2):
+    assert periods(kb2, "power/quan-ly-cho", "unit/99101", "2023-01-01", "2024-12-31") == [
+        ("2023-01-01", "2023-12-31", ["agency/ubnd-993"], []),
+        ("2024-01-01", "2024-12-31", ["agency/ubnd-991"],
+         [("authority", "ended", "agency/ubnd-993"),
+          ("reorganization", "began", "reorg/nhap-ubnd-993")])]
+    found = periods(kb2, "power/v2-chung-thuc-ban-sao", "unit/97001", "2025-01-01", "2025-12-31")
+    assert [p[:3] for p in found] == [("2025-01-01", "2025-06-30", ["agency/ubnd-97001"]),
+                                      ("2025-07-01", "2025-12-31", ["agency/ubnd-97010"])]
+    assert ("reorganization", "began", "reorg/hop-nhat-97010") in found[1][3]
+    assert ("unit", "ended", "unit/97001") in found[1][3]
+
+
+def test_timeline_periods_carry_their_explanations(kb2):
+    doc = kb2.engine.timeline(F + "power/v2-chung-thuc-ban-sao", F + "unit/970",
+                              dt.date(2025, 6, 1), dt.date(2025, 12, 31))
+    assert [(p["from"], [e["code"] for e in p["explanations"]]) for p in doc["periods"]] == [
+        ("2025-06-01", ["held-at-lower-level"]), ("2025-07-01", ["level-abolished"])]
+
+
+def test_timeline_is_the_answer_of_every_day(kb2):
+    """On every fixture power × unit, the answer on each test date is its period's."""
+    powers = sorted(p for p in kb2.engine.index.powers if p.startswith(F))
+    units = sorted(u for u in kb2.engine.index.unit_validity if u.startswith(F))
+    for power in powers:
+        for unit in [*units[::3], None]:
+            doc = kb2.engine.timeline(power, unit, dt.date(2017, 12, 31), dt.date(2027, 1, 1))
+            spans = doc["periods"]
+            assert spans[0]["from"] == "2017-12-31" and spans[-1]["until"] == "2027-01-01"
+            for before, after in itertools.pairwise(spans):
+                assert dt.date.fromisoformat(before["until"]) + dt.timedelta(days=1) == \
+                    dt.date.fromisoformat(after["from"])
+                assert (before["holders"], before["explanations"]) != (
+                    after["holders"], after["explanations"])
+            for day in DATES:
+                [span] = [p for p in spans if p["from"] <= day <= p["until"]]
+                assert span["holders"] == kb2.engine.who_holds(
+                    power, unit, dt.date.fromisoformat(day))["holders"], (power, unit, day)

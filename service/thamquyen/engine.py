@@ -111,6 +111,7 @@ class Index:
         self.posts_by_agency: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.conferrals: dict[str, list[Conferral]] = defaultdict(list)
         self.delegations: dict[tuple[str, str], list[Delegation]] = defaultdict(list)
+        self.delegators: dict[str, list[str]] = defaultdict(list)
         self.reorgs: dict[str, list[Reorganization]] = defaultdict(list)
         self.powers: dict[str, str | None] = {}
         self.unit_levels: dict[str, str] = {}
@@ -238,7 +239,8 @@ class Index:
         for unit, parents in self.unit_parents.items():
             for parent in parents:
                 self.unit_children[parent].add(unit)
-        for power, _ in self.delegations:
+        for power, delegator in sorted(self.delegations):
+            self.delegators[power].append(delegator)
             self.powers.setdefault(power, None)
         for power in self.conferrals:
             self.powers.setdefault(power, None)
@@ -357,13 +359,24 @@ class Engine:
                             for who, chain in holders],
                 "explanations": self.explanations(power, unit, day, holders)}
 
+    def timeline(self, power: str, unit: str | None, start: dt.date, end: dt.date) -> dict:
+        """The periods over which the answer for P in U is constant between start and end, each
+        with its holders, what began or ended on its first day, and its explanations."""
+        from .timeline import timeline
+
+        return timeline(self, power, unit, start, end)
+
     def explanations(self, power: str, unit: str | None, day: str,
                      holders: list[tuple[str, list[dict]]]) -> list[dict]:
         """Why the answer is empty or elsewhere than U: [{"code", "vi", "en", "refs"}]."""
-        from .answers.explanations import word
         from .explain import explain
 
-        findings = explain(self, power, unit, day, holders)
+        return self.worded(explain(self, power, unit, day, holders), day)
+
+    def worded(self, findings: list, day: str) -> list[dict]:
+        """The explanations of findings (explain.Finding), named through the namer."""
+        from .answers.explanations import word
+
         if not findings:
             return []
         wanted = sorted(set().union(*(iris_in(f.facts) | set(f.refs) for f in findings)))
