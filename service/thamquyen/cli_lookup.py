@@ -131,5 +131,5 @@ def run_search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             code = f" [{hit['code']}]" if hit["code"] else ""
-            print(f"{hit['label'] or hit['iri']}{code}  <{hit['iri']}>")
+            print(f"{hit['description'] or hit['iri']}{code}  <{hit['iri']}>")
     return EXIT_FOUND if hits else EXIT_NONE

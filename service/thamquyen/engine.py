@@ -118,6 +118,7 @@ class Index:
         self.unit_children: dict[str, set[str]] = defaultdict(set)
         self.level_ranks: dict[str, int] = {}
         self.level_validity: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self.level_labels: dict[str, str] = {}
 
     @classmethod
     def from_store(cls, store: Store) -> Index:
@@ -151,6 +152,8 @@ class Index:
         """A level's rank and life (the district level ends on 2025-06-30) with its basis."""
         level = str(row["level"])
         self.level_ranks[level] = int(row["rank"])
+        if "label" in row:
+            self.level_labels.setdefault(level, str(row["label"]))
         basis = _s(row, "basis")
         old = self.level_validity.get(level)
         if old and old[2] and (basis is None or old[2] < basis):
