@@ -23,7 +23,7 @@ TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 ID = "https://w3id.org/thamquyen/id/"
 
 TARGET_POWERS, TARGET_SECTORS = 100, 10
-FLOOR_POWERS, FLOOR_SECTORS = 46, 13
+FLOOR_POWERS, FLOOR_SECTORS = 56, 14
 TARGET_DELEGATIONS, FLOOR_DELEGATIONS = 20, 6
 # The files written for issue 13 (their conferrals must all cite Vietnamese text).
 COVERAGE_FILES = [
@@ -40,6 +40,7 @@ COVERAGE_FILES = [
     "nd-147-2025-nd-cp.ttl",
     "luat-nuoi-con-nuoi-52-2010-qh12.ttl",
     "luat-khieu-nai-02-2011-qh13.ttl",
+    "luat-xu-ly-vi-pham-hanh-chinh-15-2012-qh13.ttl",
 ]
 COUNT_QUERY = """
 PREFIX tq: <https://w3id.org/thamquyen/ontology#>
