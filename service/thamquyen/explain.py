@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .engine import in_force
+from .index import in_force
 
 if TYPE_CHECKING:
-    from .engine import Engine, Index
+    from .engine import Engine
+    from .index import Index
 
 MAX_BELOW = 5000  # units looked at below U for held-at-lower-level (a province has ~1,000)
 

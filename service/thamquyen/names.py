@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .answers.dates import vn_date
-from .engine import Index, engine_query, in_force
+from .index import Index, engine_query, in_force
 from .namespaces import PREFIXES, TQ
 from .rdfio import InputError
 from .store import Store
