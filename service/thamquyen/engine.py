@@ -112,7 +112,7 @@ class Engine:
 
         if not findings:
             return []
-        wanted = sorted(set().union(*(iris_in(f.facts) | set(f.refs) for f in findings)))
+        wanted = sorted(set().union(*(iris_in(f.facts) for f in findings)))  # what the words name
         names = self.names(wanted)
 
         def name(iri: str | None) -> str:

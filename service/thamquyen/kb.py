@@ -35,19 +35,17 @@ class KB:
     def display_names(self, iris: Sequence[str]) -> dict[str, str]:
         """What a reader sees for each IRI: its Vietnamese label, and for a provision or a
         document its citation in Vietnamese order ("khoản 2 Điều 14 Luật số 72/2025/QH15")."""
-        wanted = sorted({i for i in iris if i})
-        if not wanted:
+        labels = self.labels(iris)
+        if not labels:
             return {}
-        query = bind_many(engine_query("citations"), "node", [rdflib.URIRef(i) for i in wanted])
-        best: dict[str, tuple] = {}
+        query = bind_many(engine_query("citations"), "node",
+                          [rdflib.URIRef(i) for i in sorted(labels)])
+        documents: dict[str, tuple[str, str]] = {}
         for row in self.store.select(query):
-            node = str(row["node"])
-            key = (str(row["label"]), str(row.get("docType") or ""), str(row.get("number") or ""))
-            if node not in best or key < best[node]:
-                best[node] = key
-        return {node: vietnamese_order(label, node, doc_type or None, number or None)
-                for node, (label, doc_type, number) in best.items()}
-
+            found = (str(row["docType"]), str(row["number"]))
+            documents[str(row["node"])] = min(found, documents.get(str(row["node"]), found))
+        return {node: vietnamese_order(label, node, *documents.get(node, (None, None)))
+                for node, label in labels.items()}
 
 def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
             persistent: bool = True, workdir: Path | None = None) -> KB:
