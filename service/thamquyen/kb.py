@@ -12,6 +12,7 @@ from .answers.citations import vietnamese_order
 from .engine import Engine, engine_query
 from .indexcache import build_from_memory, load_or_build
 from .names import NameIndex
+from .namespaces import TQ
 from .sparql import bind_many
 from .store import EmbeddedStore, RemoteSettings, RemoteStore, Store
 
@@ -34,7 +35,22 @@ class KB:
 
     def display_names(self, iris: Sequence[str]) -> dict[str, str]:
         """What a reader sees for each IRI: its Vietnamese label, and for a provision or a
-        document its citation in Vietnamese order ("khoản 2 Điều 14 Luật số 72/2025/QH15")."""
+        document its citation in Vietnamese order ("khoản 2 Điều 14 Luật số 72/2025/QH15").
+
+        Names the index already holds (units, authorities, documents, powers, levels) cost no
+        query; the others (provisions) are read from the store."""
+        found, rest = {}, []
+        for iri in {i for i in iris if i}:
+            label = self.names.labels.get(iri) or self.engine.index.level_labels.get(iri)
+            if label is None:
+                rest.append(iri)
+            elif str(TQ.LegalDocument) in self.names.types.get(iri, ()):
+                found[iri] = vietnamese_order(label, iri, None, self.names.codes.get(iri))
+            else:
+                found[iri] = label
+        return found | (self._store_names(rest) if rest else {})
+
+    def _store_names(self, iris: Sequence[str]) -> dict[str, str]:
         labels = self.labels(iris)
         if not labels:
             return {}
