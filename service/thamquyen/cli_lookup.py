@@ -88,7 +88,8 @@ def render_who_holds(kb: KB, answer: dict, lang: str = "vi") -> str:
         lines.append("No authority holds this power on that date." if en else
                      "Không có chủ thể nào giữ thẩm quyền này vào ngày đó.")
     for number, holder in enumerate(answer["holders"], 1):
-        lines.append(f"{number}. {name(holder['authority'])} — {describe_chain(holder['chain'], name)}")
+        lines.append(f"{number}. {name(holder['authority'])} — "
+                     f"{describe_chain(holder['chain'], name, lang)}")
         lines.append(f"   <{holder['authority']}>")
     explanations = answer.get("explanations") or []
     if explanations:

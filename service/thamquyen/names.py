@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .answers.dates import vn_date
-from .engine import Index, engine_query, in_force
+from .index import Index, engine_query, in_force
 from .namespaces import PREFIXES, TQ
 from .rdfio import InputError
 from .store import Store
@@ -153,7 +153,7 @@ class NameIndex:
         if not words:
             return found
         for name, iris in self.by_name.items():
-            if words <= set(name.split()):
+            if all(w in name for w in words) and words <= set(name.split()):
                 score = self.score(key, name)
                 for iri in iris:
                     if score > found.get(iri, (False, -1)):
@@ -221,7 +221,8 @@ class NameIndex:
             if key in name:
                 phrase, _ = self.score(key, name)
                 rank = (1, not phrase, not name.startswith(key), len(name))
-            elif words <= set(name.split()):
+            elif (len(words) > 1 and all(w in name for w in words)
+                  and words <= set(name.split())):
                 rank = (2, -self.score(key, name)[1], len(name))
             else:
                 continue
