@@ -52,7 +52,7 @@ PERIOD_EXPECTED: dict[str, dict[str, set[str]]] = {
     "R2": {"R2": {"a-open"}},
     "R3": {"R3": {"a-onward", "a-q-onward"}},
     "R4": {"R4": {"d-n"}},
-    "R5": {"R5": {"d-z", "d-y", "d-post-k", "a-other-type"}},
+    "R5": {"R5": {"d-z", "d-y", "a-other-type"}, "R5-post": {"d-post-k"}},
     "R6": {"R6": {"d-same"}, "R6-uq": {"a-up", "a-self"}},
     "R7": {"R7": {"d-future", "d-role-b"}},
     "R16": {"R16": {"a-ghost-delegator"}},
@@ -68,6 +68,7 @@ PROVISION: dict[str, dict[str, str]] = {
     "R3": dict.fromkeys(PERIODS, "dieu-14/khoan-1"),
     "R4": {"2015": "dieu-13/khoan-1", "65": "dieu-14/khoan-1", "72": "dieu-14/khoan-1"},
     "R5": dict.fromkeys(PERIODS, "dieu-13/khoan-1"),
+    "R5-post": dict.fromkeys(PERIODS, "dieu-13/khoan-1"),
     "R6": dict.fromkeys(PERIODS, "dieu-13/khoan-1"),
     "R6-uq": dict.fromkeys(PERIODS, "dieu-14/khoan-1"),
     "R7": dict.fromkeys(PERIODS, "dieu-13/khoan-1"),
@@ -77,8 +78,9 @@ ID = "https://w3id.org/thamquyen/id/"
 
 
 def period_severity(stem: str, period: str) -> str:
-    """R3 is a Warning (its basis is an inference); R1b a Warning before Law 72/2025/QH15."""
-    if stem == "R3" or (stem == "R1b" and period != "72"):
+    """R3 is a Warning (its basis is an inference), so is R5-post (a post delegating its
+    agency's power: often a data-entry choice); R1b a Warning before Law 72/2025/QH15."""
+    if stem in ("R3", "R5-post") or (stem == "R1b" and period != "72"):
         return "Warning"
     return "Violation"
 
