@@ -208,8 +208,8 @@ def _messages(graph: rdflib.Graph, result: rdflib.term.Node, shape_label: str,
     if shapes is not None and constraint is not None:
         templates = [m for m in shapes.objects(constraint, SH.message)
                      if isinstance(m, rdflib.Literal)]
-        if any(_PLACEHOLDER.search(str(t)) for t in templates):
-            messages.update(_localised_from_templates(templates, produced))
+        # with or without placeholders: an engine may drop the language of a plain message too
+        messages.update(_localised_from_templates(templates, produced))
     for msg in graph.objects(result, SH.resultMessage):
         lang = getattr(msg, "language", None) or "en"
         messages.setdefault(lang, str(msg))

@@ -32,7 +32,6 @@ from .catalog import (
     OLD_DEPARTMENTS,
     SECTOR_OBJECTS,
     SECTORS,
-    SERVICE_CENTRE,
     VERBS,
     Body,
     body_for,
@@ -506,7 +505,8 @@ class Generator:
                          in_force: str) -> None:
         """Conferred on one named department of one old province: from 2025-07-01 the chain goes
         through the department reorganization to the new province's department, which may
-        ủy quyền to its public-service centre; sometimes also on a new province's chair."""
+        ủy quyền to the commune People's Committees (a department authorizes only lower-level
+        bodies: Law 72/2025/QH15 Điều 14 khoản 1); sometimes also on a new province's chair."""
         provinces = [p for p in self.s.old_provinces if p.ubnd and p.iri in self.s.merged_into]
         if not provinces:
             self.conferral(power, ROLES["P"], article, in_force)
@@ -517,8 +517,8 @@ class Generator:
         new = next(p for p in self.s.new_provinces if p.iri == self.s.merged_into[province.iri])
         successor = successor_body(department.slug)
         if new.ubnd and rng.random() < 0.5:
-            self.authorize(power, rng, new, self.agency_iri(SERVICE_CENTRE, new),
-                           (NEW_FROM, "2029-12-31"), self.agency_iri(successor.slug, new), successor)
+            self.authorize(power, rng, new, ROLES["C"], (NEW_FROM, "2029-12-31"),
+                           self.agency_iri(successor.slug, new), successor)
         new_provinces = [p for p in self.s.new_provinces if p.ubnd]
         if new_provinces and rng.random() < 0.5:
             self.conferral(power, self.chair_iri(rng.choice(new_provinces)), article, NEW_FROM,
