@@ -1,88 +1,40 @@
 """Who holds power P in unit U on date D — vocabulary.md's meaning, over an in-memory index.
 
-The index is read from the store with the SELECTs in queries/engine/, so the engine runs the
-same on the embedded store and on any SPARQL store; a question is then a few dict lookups.
+The index (index.py) is read from the store with the SELECTs in queries/engine/, so the engine
+runs the same on the embedded store and on any SPARQL store; a question is then a few dict
+lookups. The records and the Index are re-exported here for older imports.
+
+Version 2 of the vocabulary: a role of agency type T matches the agencies of type T or of a
+narrower type (skos:broader, transitively); a role with a tq:postType K names the post of kind
+K of each such agency (posts are data). A post is in force while its own validity (if any) and
+its agency's hold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
-from . import paths
+from .index import (
+    POST,
+    ROLE,
+    Authority,
+    Conferral,
+    Delegation,
+    Index,
+    Reorganization,
+    engine_query,
+    in_force,
+)
 from .namespaces import TQ
-from .store import Row, Store
+from .store import Store
+
+__all__ = ["POST", "ROLE", "Authority", "Conferral", "Delegation", "Engine", "Index",
+           "Reorganization", "engine_query", "in_force", "step"]
 
 DECENTRALIZATION, AUTHORIZATION = str(TQ.Decentralization), str(TQ.Authorization)
 STEP_KIND = {DECENTRALIZATION: "decentralization", AUTHORIZATION: "authorization"}
-ROLE, POST = str(TQ.AuthorityRole), str(TQ.Post)
 CENTRAL = str(TQ.CentralLevel)
-
-
-def engine_query(name: str) -> str:
-    """The text of one engine query from queries/engine/."""
-    return (paths.queries_dir() / "engine" / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def in_force(valid_from: str | None, valid_until: str | None, day: str) -> bool:
-    """vocabulary.md: in force at D iff validFrom <= D (or none) and D <= validUntil (or none)."""
-    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
-
-
-def _s(row: Row, key: str) -> str | None:
-    value = row.get(key)
-    return None if value is None else str(value)
-
-
-@dataclass(slots=True)
-class Authority:
-    """An agency, post or role as the engine sees it."""
-
-    kinds: set[str] = field(default_factory=set)
-    agency_type: str | None = None
-    level: str | None = None
-    jurisdictions: set[str] = field(default_factory=set)
-    post_of: str | None = None
-    valid_from: str | None = None
-    valid_until: str | None = None
-    label: str | None = None
-
-
-@dataclass(slots=True, frozen=True)
-class Conferral:
-    iri: str
-    holder: str
-    basis: str | None
-    valid_from: str | None
-    valid_until: str | None
-
-
-@dataclass(slots=True, frozen=True)
-class Delegation:
-    iri: str
-    kind: str
-    delegate: str
-    instrument: str | None
-    territories: frozenset[str]
-    valid_from: str | None
-    valid_until: str | None
-
-
-@dataclass(slots=True, frozen=True)
-class Reorganization:
-    iri: str
-    successors: tuple[str, ...]
-    effective: str | None
-    basis: str | None
-    valid_from: str | None
-    valid_until: str | None
-
-    def in_force(self, day: str) -> bool:
-        """A reorganization applies from its effective date, within its own validity."""
-        started = self.effective is None or self.effective <= day
-        return started and in_force(self.valid_from, self.valid_until, day)
 
 
 def step(kind: str, source: str | None, target: str, basis: str | None,
@@ -92,179 +44,26 @@ def step(kind: str, source: str | None, target: str, basis: str | None,
             "validFrom": valid_from, "validUntil": valid_until}
 
 
-class Index:
-    """Everything who-holds needs, keyed for direct lookup."""
+Namer = Callable[[Sequence[str]], dict[str, str]]
 
-    def __init__(self) -> None:
-        self.unit_parents: dict[str, set[str]] = defaultdict(set)
-        self.unit_validity: dict[str, tuple[str | None, str | None]] = {}
-        self.authorities: dict[str, Authority] = defaultdict(Authority)
-        self.agencies_by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        self.agencies_by_type: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.conferrals: dict[str, list[Conferral]] = defaultdict(list)
-        self.delegations: dict[tuple[str, str], list[Delegation]] = defaultdict(list)
-        self.reorgs: dict[str, list[Reorganization]] = defaultdict(list)
-        self.powers: dict[str, str | None] = {}
-        self.unit_levels: dict[str, str] = {}
-        self.level_ranks: dict[str, int] = {}
 
-    @classmethod
-    def from_store(cls, store: Store) -> Index:
-        """Read the index from any store with the engine queries."""
-        index = cls()
-        index.add_units(store.select(engine_query("units")))
-        index.add_authorities(store.select(engine_query("authorities")))
-        index.add_conferrals(store.select(engine_query("conferrals")))
-        index.add_delegations(store.select(engine_query("delegations")))
-        index.add_reorganizations(store.select(engine_query("reorganizations")))
-        for row in store.select(engine_query("levels")):
-            index.level_ranks[str(row["level"])] = int(row["rank"])
-        for row in store.select(engine_query("powers")):
-            index.powers.setdefault(str(row["power"]), _s(row, "label"))
-        index.finish()
-        return index
-
-    def add_units(self, rows: Iterable[Row]) -> None:
-        """Units: their parents and validity."""
-        for row in rows:
-            unit = str(row["unit"])
-            if "partOf" in row:
-                self.unit_parents[unit].add(str(row["partOf"]))
-            self.unit_validity[unit] = (_s(row, "validFrom"), _s(row, "validUntil"))
-            if "level" in row:
-                self.unit_levels[unit] = str(row["level"])
-
-    def add_authorities(self, rows: Iterable[Row]) -> None:
-        """Agencies, posts and roles with their type, level, jurisdiction and validity."""
-        for row in rows:
-            rec = self.authorities[str(row["authority"])]
-            rec.kinds.add(str(row["kind"]))
-            rec.agency_type = rec.agency_type or _s(row, "agencyType")
-            rec.level = rec.level or _s(row, "level")
-            if "jurisdiction" in row:
-                rec.jurisdictions.add(str(row["jurisdiction"]))
-            rec.post_of = rec.post_of or _s(row, "postOf")
-            rec.valid_from = rec.valid_from or _s(row, "validFrom")
-            rec.valid_until = rec.valid_until or _s(row, "validUntil")
-            rec.label = rec.label or _s(row, "label")
-
-    def add_conferrals(self, rows: Iterable[Row]) -> None:
-        """Conferrals by power; of several bases the smallest IRI is reported."""
-        seen: dict[tuple[str, str, str], Conferral] = {}
-        for row in rows:
-            key = (str(row["conferral"]), str(row["power"]), str(row["holder"]))
-            old = seen.get(key)
-            basis = _s(row, "basis")
-            if old is None or (basis and (old.basis is None or basis < old.basis)):
-                seen[key] = Conferral(key[0], key[2], basis, _s(row, "validFrom"), _s(row, "validUntil"))
-        for (_, power, _), conferral in sorted(seen.items()):
-            self.conferrals[power].append(conferral)
-
-    def add_delegations(self, rows: Iterable[Row]) -> None:
-        """Delegations by (power, delegator), with all their territories."""
-        grouped: dict[tuple[str, str, str, str, str], dict] = {}
-        for row in rows:
-            key = (str(row["delegation"]), str(row["kind"]), str(row["power"]),
-                   str(row["delegator"]), str(row["delegate"]))
-            rec = grouped.setdefault(key, {"territories": set(), "instrument": None,
-                                           "vf": _s(row, "validFrom"), "vu": _s(row, "validUntil")})
-            if "territory" in row:
-                rec["territories"].add(str(row["territory"]))
-            instrument = _s(row, "instrument")
-            if instrument and (rec["instrument"] is None or instrument < rec["instrument"]):
-                rec["instrument"] = instrument
-        for (iri, kind, power, delegator, delegate), rec in sorted(grouped.items()):
-            self.delegations[(power, delegator)].append(Delegation(
-                iri, kind, delegate, rec["instrument"], frozenset(rec["territories"]),
-                rec["vf"], rec["vu"]))
-
-    def add_reorganizations(self, rows: Iterable[Row]) -> None:
-        """Reorganizations by predecessor."""
-        grouped: dict[str, dict] = {}
-        for row in rows:
-            rec = grouped.setdefault(str(row["reorg"]), {
-                "pred": set(), "succ": set(), "eff": _s(row, "effectiveDate"), "basis": None,
-                "vf": _s(row, "validFrom"), "vu": _s(row, "validUntil")})
-            rec["pred"].add(str(row["predecessor"]))
-            rec["succ"].add(str(row["successor"]))
-            basis = _s(row, "basis")
-            if basis and (rec["basis"] is None or basis < rec["basis"]):
-                rec["basis"] = basis
-        for iri, rec in sorted(grouped.items()):
-            reorg = Reorganization(iri, tuple(sorted(rec["succ"])), rec["eff"], rec["basis"],
-                                   rec["vf"], rec["vu"])
-            for predecessor in sorted(rec["pred"]):
-                self.reorgs[predecessor].append(reorg)
-
-    def finish(self) -> None:
-        """Build the role lookup tables once everything is read."""
-        for iri, rec in sorted(self.authorities.items()):
-            if ROLE in rec.kinds or not rec.agency_type or not rec.level:
-                continue
-            self.agencies_by_type[(rec.agency_type, rec.level)].append(iri)
-            for unit in rec.jurisdictions:
-                self.agencies_by_role[(rec.agency_type, rec.level, unit)].append(iri)
-        for power, _ in self.delegations:
-            self.powers.setdefault(power, None)
-        for power in self.conferrals:
-            self.powers.setdefault(power, None)
-
-    # ---- territory -------------------------------------------------------------------
-
-    def ancestors(self, unit: str) -> set[str]:
-        """The unit and every unit it lies in through tq:partOf."""
-        found, todo = {unit}, [unit]
-        while todo:
-            for parent in self.unit_parents.get(todo.pop(), ()):
-                if parent not in found:
-                    found.add(parent)
-                    todo.append(parent)
-        return found
-
-    def units_at(self, unit: str, day: str) -> set[str]:
-        """A unit no longer in force on the day is read as its successor(s), repeatedly."""
-        result, todo, seen = set(), [unit], {unit}
-        while todo:
-            current = todo.pop()
-            valid_from, valid_until = self.unit_validity.get(current, (None, None))
-            if in_force(valid_from, valid_until, day):
-                result.add(current)
-                continue
-            for reorg in self.reorgs.get(current, ()):
-                if reorg.in_force(day):
-                    for successor in reorg.successors:
-                        if successor not in seen:
-                            seen.add(successor)
-                            todo.append(successor)
-        return result
-
-    def jurisdictions(self, authority: str) -> set[str]:
-        """The territory an authority governs (a post: that of its agency)."""
-        rec = self.authorities.get(authority)
-        if rec is None:
-            return set()
-        if rec.jurisdictions:
-            return rec.jurisdictions
-        if rec.post_of and rec.post_of != authority:
-            return self.jurisdictions(rec.post_of)
-        return set()
-
-    def authority_in_force(self, authority: str, day: str) -> bool:
-        """An authority with no recorded validity is in force."""
-        rec = self.authorities.get(authority)
-        return rec is None or in_force(rec.valid_from, rec.valid_until, day)
-
-    def is_role(self, authority: str) -> bool:
-        """True for a tq:AuthorityRole."""
-        rec = self.authorities.get(authority)
-        return rec is not None and ROLE in rec.kinds
+def iris_in(value: object) -> set[str]:
+    """Every IRI (http… string) inside nested facts."""
+    if isinstance(value, str):
+        return {value} if value.startswith(("http://", "https://", "urn:")) else set()
+    if isinstance(value, dict):
+        return set().union(*map(iris_in, value.values())) if value else set()
+    if isinstance(value, list | tuple | set):
+        return set().union(*map(iris_in, value)) if value else set()
+    return set()
 
 
 class Engine:
     """Answers who-holds and powers-of from an Index."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, namer: Namer | None = None):
         self.index = index
+        self.namer = namer  # labels/citations for explanations (the KB's, read from the store)
 
     @classmethod
     def from_store(cls, store: Store) -> Engine:
@@ -276,12 +75,50 @@ class Engine:
         rec = self.index.authorities.get(iri)
         return rec.label if rec and rec.label else self.index.powers.get(iri)
 
+    def names(self, iris: Sequence[str]) -> dict[str, str]:
+        """Labels (citations for provisions) of IRIs: the KB's namer, else the index's labels."""
+        if self.namer is not None:
+            return self.namer(iris)
+        return {i: label for i in iris if (label := self.label(i))}
+
     def who_holds(self, power: str, unit: str | None, at: dt.date) -> dict:
-        """The who-holds JSON document of architecture.md."""
-        holders = self.resolve(power, unit, at.isoformat())
-        return {"power": power, "at": at.isoformat(), "in": unit,
+        """The who-holds JSON document of architecture.md, with its explanations."""
+        day = at.isoformat()
+        holders = self.resolve(power, unit, day)
+        plain = holders and (unit is None or in_force(
+            *self.index.unit_validity.get(unit, (None, None)), day))  # the common case
+        return {"power": power, "at": day, "in": unit,
                 "holders": [{"authority": who, "label": self.label(who), "chain": chain}
-                            for who, chain in holders]}
+                            for who, chain in holders],
+                "explanations": [] if plain else self.explanations(power, unit, day, holders)}
+
+    def timeline(self, power: str, unit: str | None, start: dt.date, end: dt.date) -> dict:
+        """The periods over which the answer for P in U is constant between start and end, each
+        with its holders, what began or ended on its first day, and its explanations."""
+        from .timeline import timeline
+
+        return timeline(self, power, unit, start, end)
+
+    def explanations(self, power: str, unit: str | None, day: str,
+                     holders: list[tuple[str, list[dict]]]) -> list[dict]:
+        """Why the answer is empty or elsewhere than U: [{"code", "vi", "en", "refs"}]."""
+        from .explain import explain
+
+        return self.worded(explain(self, power, unit, day, holders), day)
+
+    def worded(self, findings: list, day: str) -> list[dict]:
+        """The explanations of findings (explain.Finding), named through the namer."""
+        from .answers.explanations import word
+
+        if not findings:
+            return []
+        wanted = sorted(set().union(*(iris_in(f.facts) for f in findings)))  # what the words name
+        names = self.names(wanted)
+
+        def name(iri: str | None) -> str:
+            return names.get(iri, iri) if iri else "—"
+
+        return [word(f, day, name) for f in findings]
 
     def resolve(self, power: str, unit: str | None, day: str) -> list[tuple[str, list[dict]]]:
         """Final holders with their chains, sorted and without duplicates."""
@@ -304,13 +141,24 @@ class Engine:
         first = [conferral.basis, conferral.valid_from, conferral.valid_until]
         if self.index.is_role(conferral.holder):
             return [(agency, [step("conferral", None, agency, *first)])
-                    for agency in self._role_agencies(conferral.holder, area, day, None)]
+                    for agency in self._role_holders(conferral.holder, area, day, None)]
         return [(final, [step("conferral", None, conferral.holder, *first), *extra])
                 for final, extra in self._current(conferral.holder, area, day, set())]
 
-    def _role_agencies(self, role: str, area: set[str] | None, day: str,
-                       inside: str | None) -> list[str]:
+    def _role_holders(self, role: str, area: set[str] | None, day: str,
+                      inside: str | None) -> list[str]:
+        """The authorities a role names at D: the agencies of its type (or narrower) and level
+        in force, in U's territory and inside `inside`'s; with a post type, their posts."""
         rec = self.index.authorities[role]
+        agencies = self._role_agencies(rec, area, day, inside)
+        if not rec.post_type:
+            return agencies
+        return [post for agency in agencies
+                for post in self.index.posts_by_agency.get((agency, rec.post_type), ())
+                if self.index.authority_in_force(post, day)]
+
+    def _role_agencies(self, rec: Authority, area: set[str] | None, day: str,
+                       inside: str | None) -> list[str]:
         if not rec.agency_type or not rec.level:
             return []
         if area is None or rec.level == CENTRAL:  # central bodies govern every unit
@@ -365,7 +213,7 @@ class Engine:
             extra_args = (delegation.instrument, delegation.valid_from, delegation.valid_until)
             if self.index.is_role(delegation.delegate):
                 targets = [(a, [step(kind, holder, a, *extra_args)])
-                           for a in self._role_agencies(delegation.delegate, area, day, holder)]
+                           for a in self._role_holders(delegation.delegate, area, day, holder)]
             else:
                 first = step(kind, holder, delegation.delegate, *extra_args)
                 targets = [(final, [first, *extra]) for final, extra in
