@@ -437,8 +437,6 @@ def test_a_narrower_post_role_as_delegate(kb2):
         F + "agency/ubnd-99": [own]}
 
 
-@pytest.mark.xfail(reason="queries/who-holds.rq gets the version-2 matching in the remote "
-                          "engineer's rewrite; strict once it lands", strict=False)
 def test_sparql_named_query_agrees_with_engine_on_version_2(kb2):
     powers = sorted(p for p in kb2.engine.index.powers if p.startswith(F + "power/v2-"))
     units = sorted(u for u in kb2.engine.index.unit_validity if u.startswith(F))
