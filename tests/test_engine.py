@@ -493,10 +493,13 @@ def test_unit_no_longer_in_force_names_its_successor_and_resolution(kb2):
     assert "Nghị quyết sắp xếp" in why["vi"] and "Xã Hợp Nhất" in why["vi"]
 
 
-def test_unit_not_yet_in_force(kb2):
+def test_unit_not_yet_in_force_names_the_units_it_was_formed_from(kb2):
     found = explained(kb2, "power/v2-chung-thuc-ban-sao", "unit/97010", "2025-06-30")
-    assert found["unit-not-yet-in-force"]["refs"] == [F + "unit/97010"]
-    assert "01/07/2025" in found["unit-not-yet-in-force"]["vi"]
+    why = found["unit-not-yet-in-force"]
+    assert why["refs"] == [F + "unit/97010", F + "reorg/hop-nhat-97010",
+                           F + "doc/9970-nq-ubtvqh15-2025", F + "unit/97001", F + "unit/97002"]
+    assert "01/07/2025" in why["vi"] and "Xã Một, Xã Hai" in why["vi"]
+    assert "9970/NQ-UBTVQH15" in why["vi"] and "formed from Xã Một, Xã Hai" in why["en"]
 
 
 def test_no_conferral_says_it_is_about_the_data(kb):
