@@ -20,6 +20,7 @@ import pytest
 import rdflib
 from thamquyen.catalog import get, run_named, select_variables
 from thamquyen.namespaces import TQ
+from thamquyen.rdfio import InputError
 from thamquyen.sparql import strip_comments, term_to_sparql
 
 REPO = Path(__file__).resolve().parents[1]
@@ -619,3 +620,11 @@ def test_display_names_cite_provisions_and_keep_what_they_read(kb):
     assert F + "no/such-node" not in names
     assert kb.read_names[provision] == names[provision]  # read once from the store
     assert kb.display_names([provision]) == {provision: names[provision]}
+
+
+def test_timeline_refuses_a_period_that_ends_before_it_starts(kb):
+    with pytest.raises(InputError, match="trước ngày đầu"):
+        kb.engine.timeline(F + "power/khai-thac-cat", None, dt.date(2025, 1, 2), dt.date(2025, 1, 1))
+    one_day = kb.engine.timeline(F + "power/khai-thac-cat", None, dt.date(2025, 1, 1),
+                                 dt.date(2025, 1, 1))
+    assert [(p["from"], p["until"]) for p in one_day["periods"]] == [("2025-01-01", "2025-01-01")]
