@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
@@ -16,6 +16,8 @@ from .namespaces import TQ
 from .sparql import bind_many
 from .store import EmbeddedStore, RemoteSettings, RemoteStore, Store
 
+NAME_CACHE = 20_000  # provision names read from the store, kept for the KB's life
+
 
 @dataclass
 class KB:
@@ -24,6 +26,7 @@ class KB:
     store: Store
     engine: Engine
     names: NameIndex
+    read_names: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def labels(self, iris: Sequence[str]) -> dict[str, str]:
         """Vietnamese labels of the given IRIs (those that have one)."""
@@ -48,7 +51,13 @@ class KB:
                 found[iri] = vietnamese_order(label, iri, None, self.names.codes.get(iri))
             else:
                 found[iri] = label
-        return found | (self._store_names(rest) if rest else {})
+        missing = [i for i in rest if i not in self.read_names]
+        if missing:
+            if len(self.read_names) > NAME_CACHE:
+                self.read_names.clear()
+            read = self._store_names(missing)
+            self.read_names.update({i: read.get(i) for i in missing})
+        return found | {i: name for i in rest if (name := self.read_names.get(i))}
 
     def _store_names(self, iris: Sequence[str]) -> dict[str, str]:
         labels = self.labels(iris)
