@@ -9,11 +9,12 @@ from urllib.parse import quote
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..cli_lookup import describe_chain, vn_date
+from ..cli_lookup import describe_chain
 from ..kb import KB
 from ..namespaces import ID, PREFIXES, TQ
 from ..reports import compact
 from ..store import Store
+from .wording import citation, document_of, vn_date
 
 DESCRIBE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT { ?node ?p ?o . ?o skos:prefLabel ?label . ?o ?bp ?bo }
@@ -89,6 +90,8 @@ class Page:
     incoming: list[tuple[Value, Value]]
     holders: list[dict] | None
     at: str
+    at_iso: str = ""
+    listing: HolderList | None = None
 
 
 class Labeller:
@@ -99,7 +102,8 @@ class Labeller:
         self.known: dict[str, str] = {}
 
     def load(self, iris: set[str]) -> None:
-        """Fetch the labels of these IRIs in one query."""
+        """Fetch the labels of these IRIs (and of the documents of provisions) in one query."""
+        iris = set(iris) | {document_of(i) for i in iris}
         for node in iris:
             label = _pick_label(self.graph, rdflib.URIRef(node))
             if label:
@@ -112,7 +116,15 @@ class Labeller:
         if not iri:
             return "—"
         node = rdflib.URIRef(iri)
+        if "/dieu-" in iri:
+            return self.cite(iri)
         return self.known.get(iri) or STANDARD_LABELS.get(node) or compact(iri)
+
+    def cite(self, iri: str | None) -> str:
+        """A provision as a lawyer cites it ("khoản 3 Điều 103 Luật Xây dựng 2014")."""
+        if not iri:
+            return "—"
+        return citation(iri, self.known.get(document_of(iri)), self.known.get(iri))
 
     def value(self, term: rdflib.term.Node) -> Value:
         """A term as a page value (IRIs linked, dates in Vietnamese order)."""
@@ -123,11 +135,26 @@ class Labeller:
             return Value(self.name(iri), href, iri)
         if isinstance(term, rdflib.Literal):
             if term.datatype == XSD.date:
-                return Value(vn_date(str(term)), note="ngày")
+                return Value(vn_date(str(term)))
             note = f"@{term.language}" if term.language else (
                 compact(str(term.datatype)) if term.datatype and term.datatype != XSD.string else None)
             return Value(str(term), note=note)
         return Value(f"_:{term}")
+
+
+TITLE_PARTS = ((TQ.Conferral, "Phân quyền", TQ.holder), (TQ.Decentralization, "Phân cấp", TQ.delegate),
+               (TQ.Authorization, "Ủy quyền", TQ.delegate))
+
+
+def _composed_title(graph: rdflib.Graph, node: rdflib.URIRef, names: Labeller) -> str:
+    """A title for a node without a label: "Phân quyền: <power> — <holder>"."""
+    for kind, word, who in TITLE_PARTS:
+        if (node, RDF.type, kind) in graph:
+            power = graph.value(node, TQ.power)
+            holder = graph.value(node, who)
+            parts = [names.name(str(x)) for x in (power, holder) if x is not None]
+            return f"{word}: " + " — ".join(parts)
+    return names.name(str(node))
 
 
 def _pick_label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str = "vi") -> str | None:
@@ -138,7 +165,47 @@ def _pick_label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str = "vi") -
     return None
 
 
-def build_page(kb: KB, iri: str, at: dt.date, root: str = "") -> Page:
+@dataclass
+class HolderList:
+    """The holders of a power on a date: one page of them, filtered by province, with counts."""
+
+    total: int
+    shown: int
+    page: int
+    pages: int
+    province: str | None
+    provinces: list[tuple[str, str, int]]  # (iri, label, holders there)
+    items: list[dict]
+
+
+PER_PAGE = 50
+
+
+def power_holders(kb: KB, iri: str, at: dt.date, province: str | None, page: int) -> tuple[
+        HolderList, set[str]]:
+    """The engine's holders of the power, filtered by province and cut to one page."""
+    from .places import province_of_authority
+
+    index = kb.engine.index
+    holders = kb.engine.who_holds(iri, None, at)["holders"]
+    where = {h["authority"]: province_of_authority(index, h["authority"]) for h in holders}
+    counts: dict[str, int] = {}
+    for found in where.values():
+        for p in found:
+            counts[p] = counts.get(p, 0) + 1
+    chosen = [h for h in holders if province is None or province in where[h["authority"]]]
+    pages = max(1, -(-len(chosen) // PER_PAGE))
+    page = min(max(1, page), pages)
+    items = chosen[(page - 1) * PER_PAGE:page * PER_PAGE]
+    wanted = {s[k] for h in items for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
+    wanted |= {h["authority"] for h in items} | set(counts)
+    listing = HolderList(len(holders), len(chosen), page, pages, province, [], items)
+    listing.provinces = [(p, "", n) for p, n in counts.items()]
+    return listing, wanted
+
+
+def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | None = None,
+               page: int = 1) -> Page:
     """The Vietnamese view of a data IRI (labels, properties, legal basis, holders of a power)."""
     node = rdflib.URIRef(iri)
     graph = description(kb.store, iri)
@@ -146,11 +213,10 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "") -> Page:
     wanted = {str(t) for t in graph.predicates(node)} | {
         str(o) for o in graph.objects(node) if isinstance(o, rdflib.URIRef)}
     wanted |= {str(r["s"]) for r in incoming_rows} | {str(r["p"]) for r in incoming_rows}
-    holders = None
+    listing = None
     if (node, RDF.type, TQ.Power) in graph:
-        holders = kb.engine.who_holds(iri, None, at)["holders"]
-        wanted |= {s[k] for h in holders for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
-        wanted |= {h["authority"] for h in holders}
+        listing, more = power_holders(kb, iri, at, province, page)
+        wanted |= more
     names = Labeller(kb, graph, root)
     names.load(wanted)
     rows: dict[str, Row] = {}
@@ -158,14 +224,17 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "") -> Page:
         if p in HIDDEN_IN_TABLE:
             continue
         rows.setdefault(str(p), Row(names.name(str(p)), str(p))).values.append(names.value(o))
+    if listing is not None:
+        listing.provinces = sorted(((p, names.name(p), n) for p, _, n in listing.provinces),
+                                   key=lambda t: t[1])
     return Page(
-        iri=iri, label=_pick_label(graph, node) or names.name(iri),
+        iri=iri, label=_pick_label(graph, node) or _composed_title(graph, node, names),
         label_en=_pick_label(graph, node, "en"),
         types=[names.value(t) for t in sorted(graph.objects(node, RDF.type), key=str)],
         rows=sorted(rows.values(), key=lambda r: r.label),
         basis=[names.value(o) for p in BASIS_PROPERTIES for o in sorted(graph.objects(node, p), key=str)],
         incoming=[(names.value(r["s"]), names.value(r["p"])) for r in incoming_rows],
-        holders=None if holders is None else [
+        holders=None if listing is None else [
             {"holder": names.value(rdflib.URIRef(h["authority"])),
-             "chain": describe_chain(h["chain"], names.name)} for h in holders],
-        at=vn_date(at.isoformat()))
+             "chain": describe_chain(h["chain"], names.name)} for h in listing.items],
+        at=vn_date(at.isoformat()), at_iso=at.isoformat(), listing=listing)

@@ -3,7 +3,7 @@
 // Without JavaScript the form still works: the server resolves the typed names.
 (function () {
   "use strict";
-  var root = document.documentElement.getAttribute("data-root") || "";
+  var root = document.body.getAttribute("data-root") || "";
   var lang = document.documentElement.lang === "en" ? "en" : "vi";
 
   function setup(input) {
