@@ -9,12 +9,12 @@ from urllib.parse import quote
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..cli_lookup import describe_chain
+from ..answers import describe_chain
 from ..kb import KB
 from ..namespaces import ID, PREFIXES, TQ
 from ..reports import compact
 from ..store import Store
-from .wording import citation, document_of, vn_date
+from .wording import vn_date
 
 DESCRIBE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT { ?node ?p ?o . ?o skos:prefLabel ?label . ?o ?bp ?bo }
@@ -103,28 +103,19 @@ class Labeller:
 
     def load(self, iris: set[str]) -> None:
         """Fetch the labels of these IRIs (and of the documents of provisions) in one query."""
-        iris = set(iris) | {document_of(i) for i in iris}
         for node in iris:
             label = _pick_label(self.graph, rdflib.URIRef(node))
             if label:
                 self.known[node] = label
         missing = [i for i in iris if i not in self.known]
-        self.known.update(self.kb.labels(missing))
+        self.known.update(self.kb.display_names(missing))
 
     def name(self, iri: str | None) -> str:
         """A readable name for an IRI."""
         if not iri:
             return "—"
         node = rdflib.URIRef(iri)
-        if "/dieu-" in iri:
-            return self.cite(iri)
         return self.known.get(iri) or STANDARD_LABELS.get(node) or compact(iri)
-
-    def cite(self, iri: str | None) -> str:
-        """A provision as a lawyer cites it ("khoản 3 Điều 103 Luật Xây dựng 2014")."""
-        if not iri:
-            return "—"
-        return citation(iri, self.known.get(document_of(iri)), self.known.get(iri))
 
     def value(self, term: rdflib.term.Node) -> Value:
         """A term as a page value (IRIs linked, dates in Vietnamese order)."""

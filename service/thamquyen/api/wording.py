@@ -1,14 +1,10 @@
-"""The words of the web pages: dates, citations in Vietnamese order, the kinds of chain steps.
-
-Until the shared `answers/` package exists this is where the pages compose what a legal
-officer reads; the CLI keeps its own sentences.
-"""
+"""The words of the web pages around an answer: the page's language, validity spans, the kinds
+of chain steps, levels. The answer's own words (dates, citations, explanations) come from the
+shared `answers/` package."""
 
 from __future__ import annotations
 
-import re
-
-from ..namespaces import ID
+from ..answers import vn_date as answer_date
 
 STEP_WORDS = {
     "conferral": ("phân quyền (thẩm quyền gốc)", "conferral (original power)"),
@@ -22,9 +18,6 @@ LEVEL_WORDS = {
     "DistrictLevel": ("cấp huyện", "district level"),
     "CommuneLevel": ("cấp xã", "commune level"),
 }
-# doc/…/dieu-103/khoan-3/diem-a → the parts a citation names, innermost first
-_PART = re.compile(r"/(dieu|khoan|diem)-([0-9a-zđ]+)")
-_PART_WORDS = {"dieu": "Điều", "khoan": "khoản", "diem": "điểm"}
 
 
 def tr(lang: str, vi: str, en: str) -> str:
@@ -34,10 +27,7 @@ def tr(lang: str, vi: str, en: str) -> str:
 
 def vn_date(iso: str | None, open_end: str = "…") -> str:
     """2025-07-01 → 01/07/2025 (the order Vietnamese documents write dates in)."""
-    if not iso:
-        return open_end
-    year, month, day = iso[:10].split("-")
-    return f"{day}/{month}/{year}"
+    return answer_date(iso[:10]) if iso else open_end
 
 
 def span(valid_from: str | None, valid_until: str | None, lang: str = "vi") -> str:
@@ -50,28 +40,6 @@ def span(valid_from: str | None, valid_until: str | None, lang: str = "vi") -> s
     if valid_from:
         return tr(lang, f"từ {vn_date(valid_from)}", f"from {vn_date(valid_from)}")
     return tr(lang, f"đến {vn_date(valid_until)}", f"until {vn_date(valid_until)}")
-
-
-def citation(iri: str | None, document_label: str | None, own_label: str | None) -> str:
-    """A provision as a lawyer cites it: "khoản 3 Điều 103 Luật Xây dựng 2014".
-
-    The parts come from the IRI pattern of docs/conventions.md (…/dieu-N/khoan-N/diem-x) and the
-    document's own label; anything else (plan parts, documents) keeps its label.
-    """
-    if not iri:
-        return "—"
-    tail = iri[len(str(ID)):] if iri.startswith(str(ID)) else ""
-    parts = _PART.findall(tail)
-    if not parts or not document_label:
-        return own_label or iri
-    words = [f"{_PART_WORDS[kind]} {number}" for kind, number in reversed(parts)]
-    return " ".join(words) + " " + document_label
-
-
-def document_of(iri: str) -> str:
-    """The IRI of the document a provision IRI belongs to (the part before /dieu-…)."""
-    match = _PART.search(iri)
-    return iri[:match.start()] if match else iri
 
 
 def level_words(level_iri: str | None, lang: str = "vi") -> str:

@@ -24,7 +24,6 @@ from ...validation import load_shapes
 from ..describe import local_path
 from ..state import ServiceState, service
 from ..web import page_lang, render
-from ..wording import citation, document_of
 from .validate import validate_document
 
 router = APIRouter(include_in_schema=False)
@@ -97,12 +96,11 @@ def check_turtle(state: ServiceState, name: str, data: bytes, lang: str, root: s
     report = validate_document(state, unicodedata.normalize("NFC", text))
     kb = state.kb()
     iris = {r.get(k) for r in report["results"] for k in ("focus", "source") if r.get(k)}
-    iris |= {document_of(i) for i in iris}
-    labels = kb.labels(sorted(iris))
+    labels = kb.display_names(sorted(iris))
     findings = []
     for r in report["results"]:
         source = r.get("source")
-        cited = citation(source, labels.get(document_of(source or "")), labels.get(source or ""))
+        cited = labels.get(source or "", source or "")
         findings.append(Finding(
             r.get("severity") or "Violation", (r.get("message") or {}).get(lang) or "",
             focus=_link(r.get("focus"), labels.get(r.get("focus") or ""), root),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from ...cli_lookup import parse_date
+from ...answers import parse_date
 from ...namespaces import ID
 from ..conneg import negotiate
 from ..describe import build_page, description, exists

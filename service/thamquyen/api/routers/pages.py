@@ -117,7 +117,7 @@ def _resolve(kb: KB, state: ServiceState, text: str, kind: str,
 
 def answer_page(request: Request, power: str, unit: str | None, at: str | None) -> HTMLResponse:
     """The answer, or the form again with the candidates when a name is unknown or ambiguous."""
-    from ...cli_lookup import parse_date
+    from ...answers import parse_date
 
     state = service(request)
     lang = page_lang(request)
