@@ -161,6 +161,10 @@ EVENT_KINDS = {
     "reorganization": ("sắp xếp tổ chức", "reorganization"), "level": ("cấp chính quyền", "level"),
     "authority": ("cơ quan, chức danh", "authority"),
 }
+# the change a reader looks for first: the legal basis, then the level, then the units
+REASON_ORDER = {"conferral": 0, "decentralization": 1, "authorization": 2, "level": 3,
+                "reorganization": 4, "unit": 5, "authority": 6}
+SHOWN_REASONS = 3
 EVENT_WORDS = {"began": ("bắt đầu", "began"), "ended": ("chấm dứt", "ended")}
 
 
@@ -187,9 +191,11 @@ def change_words(change: dict, namer: Namer) -> str:
 def period_view(period: dict, namer: Namer, first: bool, last_day: str) -> Period:
     """One period as the page shows it."""
     lang = namer.lang
-    reasons = [change_words(c, namer) for c in period["changes"][:6]]
-    if len(period["changes"]) > 6:
-        reasons.append(f"(+{len(period['changes']) - 6})")
+    changes = sorted(period["changes"], key=lambda c: REASON_ORDER.get(c["kind"], 9))
+    reasons = [change_words(c, namer) for c in changes[:SHOWN_REASONS]]
+    if len(changes) > SHOWN_REASONS:
+        reasons.append(tr(lang, f"và {len(changes) - SHOWN_REASONS} thay đổi khác",
+                          f"and {len(changes) - SHOWN_REASONS} more changes"))
     if first:
         reasons = [tr(lang, "Tình trạng đầu tiên trong dữ liệu", "Earliest state in the data")]
     return Period("…" if first else vn_date(period["from"]),

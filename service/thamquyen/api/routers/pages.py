@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from ...kb import KB
+from ...names import KINDS, normalize
 from ...namespaces import ID
 from ...rdfio import InputError
 from .. import places
@@ -60,6 +61,10 @@ def suggest(state: ServiceState, q: str, kind: str, day: str, lang: str,
     index = kb.engine.index
     kinds = ("power", "procedure") if kind == "power" else (kind,)
     hits = [h for k in kinds for h in kb.names.search(q, k, limit)]
+    if len(hits) < limit:
+        seen = {h["iri"] for h in hits}
+        hits += [h for k in kinds for h in word_search(kb, q, k, limit - len(hits))
+                 if h["iri"] not in seen]
     labels = kb.names.labels
     out = []
     for hit in hits[:limit]:
@@ -76,6 +81,21 @@ def suggest(state: ServiceState, q: str, kind: str, day: str, lang: str,
         out.append({"iri": iri, "label": hit["label"] or iri, "context": context.strip(" —"),
                     "code": hit.get("code")})
     return out
+
+
+def word_search(kb: KB, q: str, kind: str, limit: int) -> list[dict]:
+    """Names holding every word typed, in any order ("giay phep cap iii" finds "Cấp giấy phép
+    xây dựng đối với công trình cấp III"): what a person types is rarely a substring."""
+    words = normalize(q).split()
+    if len(words) < 2 or limit <= 0:
+        return []
+    wanted = KINDS[kind]
+    found: list[str] = []
+    for name, iris in kb.names.by_name.items():
+        if all(f" {w}" in f" {name}" for w in words):
+            found.extend(i for i in iris if kb.names.types[i] & wanted)
+    return [{"iri": i, "label": kb.names.labels.get(i), "code": kb.names.codes.get(i)}
+            for i in sorted(set(found), key=lambda i: (len(kb.names.labels.get(i, "")), i))[:limit]]
 
 
 @router.get("/goi-y")
