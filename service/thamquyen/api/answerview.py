@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..kb import KB
 from . import places
-from .describe import local_path
+from .describe import display_names, local_path
 from .wording import span, step_words, tr, vn_date
 
 LEVEL_END = """PREFIX tq: <https://w3id.org/thamquyen/ontology#>
@@ -95,7 +95,7 @@ class Namer:
     def load(self, iris: set[str | None]) -> None:
         """Fetch the names of these IRIs (citations for provisions) in one query."""
         missing = sorted({i for i in iris if i and i not in self.labels})
-        self.labels.update(self.kb.display_names(missing))
+        self.labels.update(display_names(self.kb, missing))
 
     def link(self, iri: str | None, note: str = "") -> Link | None:
         """The IRI as a link to its page."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 import rdflib
@@ -36,6 +37,16 @@ STANDARD_LABELS = {
     DCTERMS.source: "nguồn", DCTERMS.title: "tiêu đề", DCTERMS.description: "mô tả",
     RDFS.label: "nhãn", RDFS.comment: "ghi chú", RDFS.seeAlso: "xem thêm",
 }
+
+
+def display_names(kb: KB, iris: set[str] | list[str]) -> dict[str, str]:
+    """Labels, and citations in Vietnamese order for documents and provisions only (a power's
+    label that mentions "Điều 87" stays as it is)."""
+    wanted = sorted({i for i in iris if i})
+    documents = [i for i in wanted if i.startswith(str(ID) + "doc/")]
+    names = kb.labels([i for i in wanted if not i.startswith(str(ID) + "doc/")])
+    names.update(kb.display_names(documents))
+    return names
 
 
 def exists(store: Store, iri: str) -> bool:
@@ -92,6 +103,8 @@ class Page:
     at: str
     at_iso: str = ""
     listing: HolderList | None = None
+    lineage: list[tuple[str, Value, Value | None, str]] = field(default_factory=list)
+    powers: list[tuple[Value, str]] = field(default_factory=list)
 
 
 class Labeller:
@@ -102,13 +115,13 @@ class Labeller:
         self.known: dict[str, str] = {}
 
     def load(self, iris: set[str]) -> None:
-        """Fetch the labels of these IRIs (and of the documents of provisions) in one query."""
+        """Fetch the names of these IRIs in one query (citations in Vietnamese order for
+        provisions); the description's own labels fill in the rest (blank nodes' objects)."""
+        self.known.update(display_names(self.kb, iris))
         for node in iris:
-            label = _pick_label(self.graph, rdflib.URIRef(node))
+            label = None if node in self.known else _pick_label(self.graph, rdflib.URIRef(node))
             if label:
                 self.known[node] = label
-        missing = [i for i in iris if i not in self.known]
-        self.known.update(self.kb.display_names(missing))
 
     def name(self, iri: str | None) -> str:
         """A readable name for an IRI."""
@@ -208,8 +221,14 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | No
     if (node, RDF.type, TQ.Power) in graph:
         listing, more = power_holders(kb, iri, at, province, page)
         wanted |= more
+    lineage = _lineage(kb, iri)
+    powers = _powers_here(kb, iri, graph, at)
+    wanted |= {x for _, a, b, _ in lineage for x in (a, b) if x}
+    wanted |= {p for p, _ in powers} | {h for _, h in powers if h}
     names = Labeller(kb, graph, root)
     names.load(wanted)
+    unit_page = (node, RDF.type, TQ.AdministrativeUnit) in graph
+    word = "chủ thể giữ:" if unit_page else "đã giao cho"
     rows: dict[str, Row] = {}
     for p, o in sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
         if p in HIDDEN_IN_TABLE:
@@ -228,4 +247,60 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | No
         holders=None if listing is None else [
             {"holder": names.value(rdflib.URIRef(h["authority"])),
              "chain": describe_chain(h["chain"], names.name)} for h in listing.items],
-        at=vn_date(at.isoformat()), at_iso=at.isoformat(), listing=listing)
+        at=vn_date(at.isoformat()), at_iso=at.isoformat(), listing=listing,
+        lineage=[(word, names.value(rdflib.URIRef(other)),
+                  names.value(rdflib.URIRef(basis)) if basis else None, vn_date(day))
+                 for word, other, basis, day in lineage],
+        powers=[(_answer_link(names.value(rdflib.URIRef(p)), iri, at, root, unit_page),
+                 "" if holder is None else f"{word} {names.name(holder)}")
+                for p, holder in powers])
+
+
+def _answer_link(value: Value, unit: str, at: dt.date, root: str, unit_page: bool) -> Value:
+    """On a unit's page a power links to its answer there (the chain and the timeline)."""
+    if unit_page and value.iri:
+        value.href = (f"{root}/tra-cuu?power={quote(value.iri, safe='')}"
+                      f"&in={quote(unit, safe='')}&at={at.isoformat()}")
+    return value
+
+
+def _lineage(kb: KB, iri: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(direction, other node, basis, effective day) of the reorganizations of a unit or agency:
+    "tiền thân" for each predecessor, "kế thừa" for each successor."""
+    index = kb.engine.index
+    found = []
+    for reorg in index.reorgs.get(iri, ()):
+        found += [("đơn vị, cơ quan kế thừa", s, reorg.basis, reorg.effective) for s in reorg.successors]
+    for predecessor, reorgs in _predecessors(index).get(iri, []):
+        found += [("tiền thân", predecessor, r.basis, r.effective) for r in reorgs]
+    return found
+
+
+@lru_cache(maxsize=4)
+def _predecessors(index) -> dict[str, list]:
+    """successor → [(predecessor, [reorganizations])], read once from the engine's index."""
+    table: dict[str, list] = {}
+    for predecessor, reorgs in index.reorgs.items():
+        for reorg in reorgs:
+            for successor in reorg.successors:
+                table.setdefault(successor, []).append((predecessor, [reorg]))
+    return table
+
+
+MAX_POWERS_SCANNED = 2000
+
+
+def _powers_here(kb: KB, iri: str, graph: rdflib.Graph,
+                 at: dt.date) -> list[tuple[str, str | None]]:
+    """(power, holder it was handed to or None) for an authority (the engine's powers-of), or
+    (power, holder) of each power held in a unit on the date."""
+    node = rdflib.URIRef(iri)
+    index = kb.engine.index
+    if iri in index.authorities and (node, RDF.type, TQ.AdministrativeUnit) not in graph:
+        answer = kb.engine.powers_of(iri, at)
+        return [(p["power"], None if p["exercises"] else p["holder"]) for p in answer["powers"]]
+    if (node, RDF.type, TQ.AdministrativeUnit) in graph and len(index.powers) <= MAX_POWERS_SCANNED:
+        day = at.isoformat()
+        return [(power, holder) for power in sorted(index.powers)
+                for holder in sorted({w for w, _ in kb.engine.resolve(power, iri, day)})]
+    return []

@@ -21,7 +21,7 @@ from ...rdfio import InputError
 from ...reports import compact
 from ...store import EmbeddedStore
 from ...validation import load_shapes
-from ..describe import local_path
+from ..describe import display_names, local_path
 from ..state import ServiceState, service
 from ..web import page_lang, render
 from .validate import validate_document
@@ -96,7 +96,7 @@ def check_turtle(state: ServiceState, name: str, data: bytes, lang: str, root: s
     report = validate_document(state, unicodedata.normalize("NFC", text))
     kb = state.kb()
     iris = {r.get(k) for r in report["results"] for k in ("focus", "source") if r.get(k)}
-    labels = kb.display_names(sorted(iris))
+    labels = display_names(kb, iris)
     findings = []
     for r in report["results"]:
         source = r.get("source")
