@@ -15,7 +15,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .catalog import NamedQuery, get, load_catalog, plain, run_named
+from .catalog import NamedQuery, column_labels, get, load_catalog, plain, run_named
 from .kb import open_kb
 from .namespaces import PREFIXES
 from .rdfio import InputError
@@ -105,7 +105,7 @@ def render(query: NamedQuery, params: dict[str, str], variables: list[str], rows
         writer.writerows([["" if row.get(v) is None else str(row[v]) for v in variables]
                           for row in rows])
         return out.getvalue()
-    return table(variables, rows, lang)
+    return table(variables, rows, lang, column_labels(query, variables, lang))
 
 
 def short(value: str) -> str:
@@ -121,17 +121,20 @@ def width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
 
-def table(variables: list[str], rows: list[Row], lang: str) -> str:
-    """An aligned plain-text table, long cells cut, and a row count."""
+def table(variables: list[str], rows: list[Row], lang: str,
+          headers: list[str] | None = None) -> str:
+    """An aligned plain-text table (headers: the columns' names for a reader), long cells cut,
+    and a row count."""
+    headers = headers or variables
     cells = [[short(str(row[v])) if v in row else "" for v in variables] for row in rows]
     cells = [[c if width(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in line]
              for line in cells]
     widths = [max([width(v), *(width(line[i]) for line in cells)])
-              for i, v in enumerate(variables)]
+              for i, v in enumerate(headers)]
 
     def line(values: list[str]) -> str:
         return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths, strict=True))
 
-    out = [line(variables), line(["-" * w for w in widths]), *(line(c) for c in cells)]
+    out = [line(headers), line(["-" * w for w in widths]), *(line(c) for c in cells)]
     count = f"({len(rows)} dòng)" if lang == "vi" else f"({len(rows)} rows)"
     return "\n".join(x.rstrip() for x in out) + f"\n{count}\n"

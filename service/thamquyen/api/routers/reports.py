@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from ...catalog import NamedQuery, get, parse_header, run_named
+from ...catalog import NamedQuery, column_labels, get, run_named
 from ...kb import KB
 from ...rdfio import InputError
 from .. import places
@@ -26,7 +26,7 @@ from ..describe import local_path
 from ..errors import ApiError
 from ..state import service
 from ..web import page_lang, render
-from ..wording import tr, vn_date
+from ..wording import vn_date
 
 router = APIRouter(include_in_schema=False)
 REPORTS = ("delegations-ending-soon", "delegations-without-resources",
@@ -57,19 +57,6 @@ class Report:
     province: str | None
     provinces: list[tuple[str, str]]
     values: dict[str, str]
-
-
-def column_labels(query: NamedQuery, variables: list[str], lang: str) -> list[str]:
-    """The columns' names from the query's `#+ columns` header (the variable name otherwise)."""
-    columns = parse_header(query.text).get("columns") or {}
-    out = []
-    for var in variables:
-        spec = columns.get(var)
-        if isinstance(spec, dict):
-            out.append(tr(lang, str(spec.get("vi") or var), str(spec.get("en") or var)))
-        else:
-            out.append(str(spec) if spec else var)
-    return out
 
 
 def _query(name: str) -> NamedQuery:
