@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from .catalog import NamedQuery, column_labels, get, load_catalog, plain, run_named
+from .clitext import say
 from .kb import open_kb
 from .namespaces import PREFIXES
 from .rdfio import InputError
@@ -28,17 +29,28 @@ MAX_CELL = 60
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `query` sub-command."""
     p = sub.add_parser(
-        "query", help="chạy một truy vấn có tên trong queries/ (--list: danh mục)",
-        description="Run a named query of the catalog (queries/*.rq). Exit 0 when it ran, "
-                    "even with no rows; 2 for bad input.")
-    p.add_argument("name", nargs="?", metavar="NAME", help="tên truy vấn, ví dụ who-holds")
-    p.add_argument("--list", action="store_true", help="liệt kê các truy vấn và tham số")
+        "query", help=say("chạy một truy vấn có tên trong queries/ (--list: danh mục)",
+                          "run a named query of queries/ (--list: the catalog)"),
+        description=say("Chạy một truy vấn có tên của danh mục (queries/*.rq). Mã thoát 0 khi "
+                        "đã chạy, kể cả khi không có dòng nào; 2 khi dữ liệu vào sai.",
+                        "Run a named query of the catalog (queries/*.rq). Exit 0 when it ran, "
+                        "even with no rows; 2 for bad input."))
+    p.add_argument("name", nargs="?", metavar="NAME",
+                   help=say("tên truy vấn, ví dụ who-holds", "query name, e.g. who-holds"))
+    p.add_argument("--list", action="store_true",
+                   help=say("liệt kê các truy vấn và tham số", "list the queries and parameters"))
     p.add_argument("--param", "-p", action="append", default=[], metavar="K=V",
-                   help="tham số, ví dụ --param at=2024-06-01 (lặp lại cho nhiều tham số)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+                   help=say("tham số, ví dụ --param at=2024-06-01 (lặp lại cho nhiều tham số)",
+                            "a parameter, e.g. --param at=2024-06-01 (repeat for more)"))
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help=say("bảng có tên cột tiếng Việt, CSV hoặc JSON",
+                            "table with readable column names, CSV or JSON"))
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help=say("ngôn ngữ của thông báo và tên cột", "language of messages and "
+                                                                 "column names"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="extra Turtle files or folders joined to the graph for this run")
+                   help=say("tệp hoặc thư mục Turtle thêm vào đồ thị cho lần chạy này",
+                            "extra Turtle files or folders joined to the graph for this run"))
     p.set_defaults(handler=run_query)
 
 
