@@ -146,3 +146,13 @@ def test_sparql_link_opens_yasgui_for_a_browser(web):
     assert page.status_code == 200 and "ASK {}" in page.text
     assert web.get("/sparql", params={"query": "ASK {}"},
                    headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
+
+
+def test_answer_page_on_either_store(client):
+    """The shipped data on the embedded store and on a real Oxigraph server."""
+    page = client.get("/tra-cuu", params={
+        "power": "power/cap-giay-phep-xay-dung-cong-trinh-cap-iii-cap-iv-nha-o-rieng-le",
+        "in": "unit/845", "at": "2025-09-01"}, headers=HTML)
+    assert page.status_code == 200
+    assert 'data-code="level-abolished"' in page.text and "Xã Cầu Kè" in page.text
+    assert "trước" not in page.text or "Trước và sau" in page.text
