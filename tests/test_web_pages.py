@@ -155,4 +155,3 @@ def test_answer_page_on_either_store(client):
         "in": "unit/845", "at": "2025-09-01"}, headers=HTML)
     assert page.status_code == 200
     assert 'data-code="level-abolished"' in page.text and "Xã Cầu Kè" in page.text
-    assert "trước" not in page.text or "Trước và sau" in page.text
