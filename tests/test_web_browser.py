@@ -174,8 +174,11 @@ def test_no_holder_in_a_district_after_july_2025_is_explained(browser, site):
     text = browser.find_element(By.CSS_SELECTOR, ".nobody").text
     assert "01/07/2025" in text and "Xã Cầu Kè" in text
     link = browser.find_element(By.PARTIAL_LINK_TEXT, "Xã Cầu Kè")
-    assert link.get_attribute("href").endswith("/id/unit/29308-2025")
+    assert "in=https%3A%2F%2Fw3id.org%2Fthamquyen%2Fid%2Funit%2F29308-2025" in link.get_attribute("href")
     check_page(browser, site, "no-holder")
+    link.click()  # the commune's own answer: its People's Committee holds the power
+    holder = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".holder .holder-name"))
+    assert holder.text == "Ủy ban nhân dân xã Cầu Kè"
 
 
 def test_power_page_filters_by_province(browser, site):

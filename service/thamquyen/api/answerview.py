@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from ..kb import KB
 from . import places
@@ -141,8 +142,9 @@ def build_answer(kb: KB, power: str, unit: str | None, day: dt.date, root: str =
         iris |= {h["authority"] for h in period["holders"]}
         iris |= {n for c in period["changes"] for n in (c["node"], c.get("basis"))}
     namer.load(iris)
+    units = kb.engine.index.unit_validity
     explanations = [Explanation(e["code"], tr(lang, e["vi"], e["en"]),
-                                [namer.link(r) for r in e.get("refs") or ()])
+                                [_ref(namer, r, power, day, r in units) for r in e.get("refs") or ()])
                     for e in answer.get("explanations") or ()]
     last = periods[-1]["until"] if periods else ""
     timeline = [period_view(p, namer, i == 0, last) for i, p in enumerate(periods)]
@@ -151,6 +153,15 @@ def build_answer(kb: KB, power: str, unit: str | None, day: dt.date, root: str =
         unit_link.note = places.unit_context(kb.engine.index, namer.labels, unit, lang)
     return AnswerView(namer.link(power), unit_link, vn_date(day.isoformat()), day.isoformat(),
                       holders_of(answer, namer), explanations, timeline, answer)
+
+
+def _ref(namer: Namer, iri: str, power: str, day: dt.date, is_unit: bool) -> Link | None:
+    """A reference of an explanation; a unit links to the answer for this power there."""
+    link = namer.link(iri)
+    if link is not None and is_unit:
+        link.href = (f"{namer.root}/tra-cuu?power={quote(power, safe='')}"
+                     f"&in={quote(iri, safe='')}&at={day.isoformat()}")
+    return link
 
 
 # ---------------------------------------------------------------- before and after
