@@ -60,6 +60,8 @@ def test_who_holds_nobody_is_200_with_no_holders(client):
     response = client.get("/api/who-holds", params={"power": POWER_TWO, "at": AT})
     assert response.status_code == 200
     assert response.json()["holders"] == []
+    [why] = response.json()["explanations"]
+    assert set(why) == {"code", "vi", "en", "refs"} and POWER_TWO in why["refs"]
 
 
 def test_who_holds_ambiguous_name_lists_candidates(client):

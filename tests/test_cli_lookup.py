@@ -169,3 +169,12 @@ def test_subprocess_console_run(kb, home):
                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
                           check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_text_answer_in_english(capsys):
+    code, out, _ = run(capsys, "who-holds", F + "power/cap-phep-xay-dung", "--in", "99101",
+                       "--at", "2024-12-31", "--lang", "en")
+    assert code == 0
+    assert "Power: Cấp giấy phép xây dựng thử nghiệm" in out and "Date: 31/12/2024" in out
+    assert "authorized (ủy quyền) by" in out and "decentralized (phân cấp) by" in out
+    assert "conferred by law" in out and "Giải thích" not in out

@@ -437,8 +437,6 @@ def test_a_narrower_post_role_as_delegate(kb2):
         F + "agency/ubnd-99": [own]}
 
 
-@pytest.mark.xfail(reason="queries/who-holds.rq gets the version-2 matching in the remote "
-                          "engineer's rewrite; strict once it lands", strict=False)
 def test_sparql_named_query_agrees_with_engine_on_version_2(kb2):
     powers = sorted(p for p in kb2.engine.index.powers if p.startswith(F + "power/v2-"))
     units = sorted(u for u in kb2.engine.index.unit_validity if u.startswith(F))
@@ -608,3 +606,13 @@ def test_timeline_is_the_answer_of_every_day(kb2):
                 [span] = [p for p in spans if p["from"] <= day <= p["until"]]
                 assert span["holders"] == kb2.engine.who_holds(
                     power, unit, dt.date.fromisoformat(day))["holders"], (power, unit, day)
+
+
+def test_display_names_cite_provisions_and_keep_what_they_read(kb):
+    provision, unit = F + "doc/999-2019-qh14/dieu-12/khoan-1", F + "unit/99101"
+    names = kb.display_names([provision, unit, F + "no/such-node"])
+    assert names[unit] == "Xã An Phú"
+    assert names[provision].startswith("khoản 1 Điều 12 Luật số 999/2019/QH14")
+    assert F + "no/such-node" not in names
+    assert kb.read_names[provision] == names[provision]  # read once from the store
+    assert kb.display_names([provision]) == {provision: names[provision]}

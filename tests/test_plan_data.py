@@ -1,8 +1,7 @@
 """Checks on the Trà Vinh plan of 13/07/2023 as data, with its units and departments.
 
 Loads `ontology/*.ttl` (when present) and the three data files this test covers, and checks
-them against the seed text of the plan (`../shared/seed/` beside the repository; the
-seed-dependent tests are skipped when that folder is absent).
+them against the text of the plan (`data/sources/kh-ubnd-84-2023-07-13.txt`).
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_DIR = ROOT.parent / "shared" / "seed"
+SEED_DIR = ROOT / "data" / "sources"
 ID_BASE = "https://w3id.org/thamquyen/id/"
 DATA_FILES = ("kh-ubnd-84-2023-07-13.ttl", "so-tra-vinh.ttl", "qd-124-2004-qd-ttg.ttl")
 # Trà Vinh's province and district units and their UBND/HĐND, from the generated national files.
@@ -91,14 +90,12 @@ def data_graph() -> Graph:
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    """The plan text, whitespace-squashed; skips when the shared seed folder is absent."""
-    if not SEED_DIR.is_dir():
-        pytest.skip("../shared/seed/ is not available")
+    """The plan text, whitespace-squashed."""
     for path in sorted(SEED_DIR.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         if "04/NQ-CP" in text and "Trà Vinh" in text:
             return _squash(text)
-    pytest.skip("the Trà Vinh plan is not in ../shared/seed/")
+    pytest.fail("the Trà Vinh plan is not in data/sources/")
 
 
 def _vi(g: Graph, s: URIRef, p: URIRef) -> list[Literal]:

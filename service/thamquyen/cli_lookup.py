@@ -111,7 +111,8 @@ def render_who_holds(kb: KB, answer: dict, lang: str = "vi") -> str:
         lines.append("No authority holds this power on that date." if en else
                      "Không có chủ thể nào giữ thẩm quyền này vào ngày đó.")
     for number, holder in enumerate(answer["holders"], 1):
-        lines.append(f"{number}. {name(holder['authority'])} — {describe_chain(holder['chain'], name)}")
+        lines.append(f"{number}. {name(holder['authority'])} — "
+                     f"{describe_chain(holder['chain'], name, lang)}")
         lines.append(f"   <{holder['authority']}>")
     explanations = answer.get("explanations") or []
     if explanations:
@@ -154,5 +155,5 @@ def run_search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             code = f" [{hit['code']}]" if hit["code"] else ""
-            print(f"{hit['label'] or hit['iri']}{code}  <{hit['iri']}>")
+            print(f"{hit['description'] or hit['iri']}{code}  <{hit['iri']}>")
     return EXIT_FOUND if hits else EXIT_NONE

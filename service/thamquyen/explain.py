@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .engine import in_force
+from .index import in_force
 
 if TYPE_CHECKING:
-    from .engine import Engine, Index
+    from .engine import Engine
+    from .index import Index
 
 MAX_BELOW = 5000  # units looked at below U for held-at-lower-level (a province has ~1,000)
+SHOWN = 10  # the nodes an explanation's words name; refs list them all
 
 
 @dataclass
@@ -44,11 +46,10 @@ def explain(engine: Engine, power: str, unit: str | None, day: str,
         below = held_below(engine, power, unit, day)
         if below:
             return [*findings, Finding("held-at-lower-level", [u for u, _ in below], {
-                "unit": unit, "units": below})]
+                "unit": unit, "units": below[:SHOWN], "count": len(below)})]
     if not findings:
         findings.append(Finding("holder-not-in-data", sorted({c.holder for c in active}),
-                                {"unit": unit, "holders": sorted({c.holder for c in active}),
-                                 "conferrals": [c.iri for c in active]}))
+                                {"unit": unit, "holders": sorted({c.holder for c in active})}))
     return findings
 
 
@@ -66,13 +67,16 @@ def _unit_findings(index: Index, unit: str, day: str) -> list[Finding]:
         findings.append(Finding("level-abolished", [level, *([basis] if basis else []),
                                                     *successors], {
             "unit": unit, "level": level, "until": level_until, "basis": basis,
-            "unitUntil": valid_until, "successors": successors}))
+            "unitUntil": valid_until, "successors": successors[:SHOWN],
+            "count": len(successors)}))
     steps, successors = lineage(index, unit, day)
     if steps or not findings:
         refs = [unit] + [iri for step in steps for iri in (step["reorganization"],
                                                              step["basis"]) if iri]
+        bases = sorted({step["basis"] for step in steps if step["basis"]})
         findings.insert(0, Finding("unit-not-in-force", refs + successors, {
-            "unit": unit, "until": valid_until, "steps": steps, "successors": successors}))
+            "unit": unit, "until": valid_until, "reorganized": bool(steps), "bases": bases[:3],
+            "successors": successors[:SHOWN], "count": len(successors)}))
     return findings
 
 
@@ -170,5 +174,5 @@ def _role_level_findings(index: Index, holders: list[str], day: str,
         if until and until < day:
             found.append(Finding("level-abolished", [level, *([basis] if basis else [])], {
                 "unit": None, "level": level, "until": until, "basis": basis,
-                "unitUntil": None, "successors": []}))
+                "unitUntil": None, "successors": [], "count": 0}))
     return found

@@ -24,14 +24,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import paths
-from .engine import Engine, Index
+from .engine import Engine
+from .index import Index
 from .names import NameIndex
 from .sparql import bind
 from .store import EmbeddedStore, Store, solutions_to_rows
 
 log = logging.getLogger("thamquyen.indexcache")
 CACHE_NAME = "kb-index.marshal"
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 class LangString(str):
@@ -67,7 +68,8 @@ def code_key() -> str:
     """A hash of what builds the index: the engine/names code and the engine queries."""
     digest = hashlib.sha256(f"kb-index-{CACHE_FORMAT}".encode())
     here = Path(__file__).resolve().parent
-    for source in (here / "engine.py", here / "names.py", Path(__file__).resolve()):
+    for source in (here / "index.py", here / "engine.py", here / "names.py",
+                   Path(__file__).resolve()):
         digest.update(source.read_bytes())
     for query in sorted((paths.queries_dir() / "engine").glob("*.rq")):
         digest.update(query.name.encode())
@@ -98,7 +100,7 @@ def _cache_file(store: Store) -> Path | None:
 # ---- decoded the first time a question reads that key. Decoding ~10 million objects up front
 # ---- was most of a warm start at national scale; a question reads a handful of keys.
 
-ALLOWED_MODULES = ("builtins", "thamquyen.engine", "thamquyen.names")
+ALLOWED_MODULES = ("builtins", "thamquyen.engine", "thamquyen.index", "thamquyen.names")
 
 
 def _class_name(cls: type) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
@@ -12,8 +12,11 @@ from .answers.citations import vietnamese_order
 from .engine import Engine, engine_query
 from .indexcache import build_from_memory, load_or_build
 from .names import NameIndex
+from .namespaces import TQ
 from .sparql import bind_many
 from .store import EmbeddedStore, RemoteSettings, RemoteStore, Store
+
+NAME_CACHE = 20_000  # provision names read from the store, kept for the KB's life
 
 
 @dataclass
@@ -23,6 +26,7 @@ class KB:
     store: Store
     engine: Engine
     names: NameIndex
+    read_names: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def labels(self, iris: Sequence[str]) -> dict[str, str]:
         """Vietnamese labels of the given IRIs (those that have one)."""
@@ -34,20 +38,39 @@ class KB:
 
     def display_names(self, iris: Sequence[str]) -> dict[str, str]:
         """What a reader sees for each IRI: its Vietnamese label, and for a provision or a
-        document its citation in Vietnamese order ("khoản 2 Điều 14 Luật số 72/2025/QH15")."""
-        wanted = sorted({i for i in iris if i})
-        if not wanted:
-            return {}
-        query = bind_many(engine_query("citations"), "node", [rdflib.URIRef(i) for i in wanted])
-        best: dict[str, tuple] = {}
-        for row in self.store.select(query):
-            node = str(row["node"])
-            key = (str(row["label"]), str(row.get("docType") or ""), str(row.get("number") or ""))
-            if node not in best or key < best[node]:
-                best[node] = key
-        return {node: vietnamese_order(label, node, doc_type or None, number or None)
-                for node, (label, doc_type, number) in best.items()}
+        document its citation in Vietnamese order ("khoản 2 Điều 14 Luật số 72/2025/QH15").
 
+        Names the index already holds (units, authorities, documents, powers, levels) cost no
+        query; the others (provisions) are read from the store."""
+        found, rest = {}, []
+        for iri in {i for i in iris if i}:
+            label = self.names.labels.get(iri) or self.engine.index.level_labels.get(iri)
+            if label is None:
+                rest.append(iri)
+            elif str(TQ.LegalDocument) in self.names.types.get(iri, ()):
+                found[iri] = vietnamese_order(label, iri, None, self.names.codes.get(iri))
+            else:
+                found[iri] = label
+        missing = [i for i in rest if i not in self.read_names]
+        if missing:
+            if len(self.read_names) > NAME_CACHE:
+                self.read_names.clear()
+            read = self._store_names(missing)
+            self.read_names.update({i: read.get(i) for i in missing})
+        return found | {i: name for i in rest if (name := self.read_names.get(i))}
+
+    def _store_names(self, iris: Sequence[str]) -> dict[str, str]:
+        labels = self.labels(iris)
+        if not labels:
+            return {}
+        query = bind_many(engine_query("citations"), "node",
+                          [rdflib.URIRef(i) for i in sorted(labels)])
+        documents: dict[str, tuple[str, str]] = {}
+        for row in self.store.select(query):
+            found = (str(row["docType"]), str(row["number"]))
+            documents[str(row["node"])] = min(found, documents.get(str(row["node"]), found))
+        return {node: vietnamese_order(label, node, *documents.get(node, (None, None)))
+                for node, label in labels.items()}
 
 def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
             persistent: bool = True, workdir: Path | None = None) -> KB:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from .explain import explain
 
 if TYPE_CHECKING:
-    from .engine import Engine, Index
+    from .engine import Engine
+    from .index import Index
 
 ROUNDS = 4  # new authorities found in the answers bring their own dates; a fixpoint is quick
 

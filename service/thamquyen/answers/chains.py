@@ -15,19 +15,30 @@ STEP_WORDS = {
 }
 
 
-def describe_chain(chain: list[dict], name: Callable[[str | None], str]) -> str:
-    """One Vietnamese sentence for a chain; `name` turns an IRI into its label or citation."""
+def describe_chain(chain: list[dict], name: Callable[[str | None], str], lang: str = "vi") -> str:
+    """One sentence for a chain (Vietnamese, or English with lang="en"); `name` turns an IRI
+    into its label or citation."""
+    words = EN if lang == "en" else VI
     parts = []
     for s in reversed(chain):
         span = f"({vn_date(s['validFrom'])} – {vn_date(s['validUntil'])})"
-        if s["step"] == "conferral":
-            parts.append(f"thẩm quyền gốc: {name(s['to'])}, {name(s['basis'])} {span}")
-        elif s["step"] == "authorization":
-            parts.append(f"được ủy quyền theo {name(s['basis'])} {span}; bên ủy quyền "
-                         f"(chịu trách nhiệm về kết quả): {name(s['from'])}")
-        elif s["step"] == "decentralization":
-            parts.append(f"được phân cấp theo {name(s['basis'])} {span} từ {name(s['from'])}")
-        else:
-            parts.append(f"kế thừa {name(s['from'])} theo {name(s['basis'])} "
-                         f"(từ {vn_date(s['validFrom'])})")
+        parts.append(words[s["step"]].format(to=name(s["to"]), frm=name(s["from"]),
+                                             basis=name(s["basis"]), span=span,
+                                             start=vn_date(s["validFrom"])))
     return "; ".join(parts)
+
+
+VI = {
+    "conferral": "thẩm quyền gốc: {to}, {basis} {span}",
+    "authorization": "được ủy quyền theo {basis} {span}; bên ủy quyền (chịu trách nhiệm về kết "
+                     "quả): {frm}",
+    "decentralization": "được phân cấp theo {basis} {span} từ {frm}",
+    "reorganization": "kế thừa {frm} theo {basis} (từ {start})",
+}
+EN = {
+    "conferral": "conferred by law: {to}, {basis} {span}",
+    "authorization": "authorized (ủy quyền) by {basis} {span}; the authorizing body (answerable "
+                     "for the result): {frm}",
+    "decentralization": "decentralized (phân cấp) by {basis} {span} from {frm}",
+    "reorganization": "took over from {frm} under {basis} (from {start})",
+}

@@ -38,14 +38,10 @@ def vietnamese_order(label: str, iri: str = "", doc_type: str | None = None,
     """The citation of a provision or document, smallest part first; with the document's
     type and number when known ("Luật số 72/2025/QH15"), else the document's name."""
     parts = parts_of(label, iri)
-    name = document_name(label) if parts else label
+    if not parts:  # a document: its name, with its number when the name does not hold it
+        return f"{label} (số {number})" if number and label and number not in label else label
+    name = document_name(label)
     if doc_type and number:
         name = f"{doc_type[:1].upper()}{doc_type[1:]} số {number}"
-        if not parts and label and number not in label:
-            return f"{label} (số {number})"
-        if not parts:
-            return label
-    elif not parts:
-        return label
     cited = " ".join(f"{CASE.get(kind, kind)} {num}" for kind, num in parts)
     return f"{cited} {name}".strip()

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from .dates import day_after, vn_date
 
 Name = Callable[[str | None], str]
-SHOWN = 10  # names listed in a sentence; the rest are counted (all are in refs)
 
 
 def word(finding, day: str, name: Name) -> dict:
@@ -20,13 +19,14 @@ def word(finding, day: str, name: Name) -> dict:
     return {"code": finding.code, "vi": vi, "en": en, "refs": list(dict.fromkeys(finding.refs))}
 
 
-def listing(iris: list[str], name: Name, more_vi: str = "khác", more_en: str = "more") -> tuple:
-    """('A, B, C và 12 khác', 'A, B, C and 12 more')."""
-    shown = ", ".join(name(i) for i in iris[:SHOWN])
-    rest = len(iris) - SHOWN
+def listing(iris: list[str], count: int, name: Name) -> tuple[str, str]:
+    """('A, B, C và 12 đơn vị khác', 'A, B, C and 12 more'): the first names, the rest counted
+    (every node is in the explanation's refs)."""
+    shown = ", ".join(name(i) for i in iris)
+    rest = count - len(iris)
     if rest <= 0:
         return shown, shown
-    return f"{shown} và {rest} đơn vị {more_vi}", f"{shown} and {rest} {more_en}"
+    return f"{shown} và {rest} đơn vị khác", f"{shown} and {rest} more"
 
 
 def _bases(iris: list[str], name: Name) -> str:
@@ -38,14 +38,14 @@ def unit_not_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
     unit, until = name(f["unit"]), vn_date(f["until"])
     vi = f"{unit} không còn là đơn vị hành chính vào ngày {vn_date(day)} (tồn tại đến hết ngày {until})."
     en = f"{unit} is no longer an administrative unit on {vn_date(day)} (it existed until {until})."
-    bases = sorted({s["basis"] for s in f["steps"] if s["basis"]})
+    bases = f["bases"]
     if f["successors"]:
-        units_vi, units_en = listing(f["successors"], name)
+        units_vi, units_en = listing(f["successors"], f["count"], name)
         cite = f" theo {_bases(bases, name)}" if bases else ""
         cite_en = f" under {_bases(bases, name)}" if bases else ""
         vi += f" Địa bàn của đơn vị này nay thuộc {units_vi}{cite}; câu trả lời được tính cho địa bàn đó."
         en += f" Its area now belongs to {units_en}{cite_en}; the answer is given for that area."
-    elif not f["steps"]:
+    elif not f["reorganized"]:
         vi += " Dữ liệu không ghi việc sắp xếp nào chuyển địa bàn của đơn vị này cho đơn vị khác."
         en += " The data records no reorganization that hands its area to another unit."
     return vi, en
@@ -75,8 +75,8 @@ def level_abolished(f: dict, day: str, name: Name) -> tuple[str, str]:
     vi += f" {unit} chỉ tồn tại đến hết ngày {vn_date(f['unitUntil'])}."
     en += f" {unit} existed until {vn_date(f['unitUntil'])}."
     if f["successors"]:
-        units_vi, units_en = listing(f["successors"], name)
-        count = len(f["successors"])
+        units_vi, units_en = listing(f["successors"], f["count"], name)
+        count = f["count"]
         vi += f" Địa bàn của nó nay thuộc {count} đơn vị: {units_vi}; hãy hỏi về từng đơn vị đó."
         en += (f" Its area now belongs to {units_en}; ask about that unit." if count == 1 else
                f" Its area now belongs to {count} units: {units_en}; ask about each of them.")
@@ -86,18 +86,17 @@ def level_abolished(f: dict, day: str, name: Name) -> tuple[str, str]:
 def held_at_lower_level(f: dict, day: str, name: Name) -> tuple[str, str]:
     """U holds nothing here: the units below it do (each its own holder)."""
     unit = name(f["unit"])
-    units = [u for u, _ in f["units"]]
-    shown_vi = ", ".join(f"{name(u)} ({', '.join(name(h) for h in hs)})"
-                         for u, hs in f["units"][:SHOWN])
-    rest = len(units) - SHOWN
+    count = f["count"]
+    shown = ", ".join(f"{name(u)} ({', '.join(name(h) for h in hs)})" for u, hs in f["units"])
+    rest = count - len(f["units"])
     more_vi = f" và {rest} đơn vị khác" if rest > 0 else ""
     more_en = f" and {rest} more" if rest > 0 else ""
     return (f"Ở {unit} không có chủ thể chung giữ thẩm quyền này vào ngày {vn_date(day)}: "
-            f"thẩm quyền thuộc cấp dưới, mỗi đơn vị do chủ thể của mình giữ — {len(units)} đơn vị: "
-            f"{shown_vi}{more_vi}.",
+            f"thẩm quyền thuộc cấp dưới, mỗi đơn vị do chủ thể của mình giữ — {count} đơn vị: "
+            f"{shown}{more_vi}.",
             f"No single authority holds this power for {unit} on {vn_date(day)}: it is held at "
-            f"the level below, each unit by its own authority — {len(units)} units: "
-            f"{shown_vi}{more_en}.")
+            f"the level below, each unit by its own authority — {count} units: "
+            f"{shown}{more_en}.")
 
 
 def holder_not_in_data(f: dict, day: str, name: Name) -> tuple[str, str]:

@@ -75,6 +75,12 @@ class SearchHit(BaseModel):
     label: str | None = None
     type: list[str]
     code: str | None = None
+    parents: list[str] = Field([], description="the units it lies in, nearest first")
+    level: str | None = Field(None, description="its level, e.g. cấp xã")
+    validFrom: str | None = None
+    validUntil: str | None = None
+    sector: str | None = Field(None, description="a power's sector (lĩnh vực)")
+    description: str = Field("", description="e.g. Xã Cầu Kè — Tỉnh Vĩnh Long — từ 01/07/2025")
 
 
 class Health(BaseModel):
