@@ -40,13 +40,9 @@ STANDARD_LABELS = {
 
 
 def display_names(kb: KB, iris: set[str] | list[str]) -> dict[str, str]:
-    """Labels, and citations in Vietnamese order for documents and provisions only (a power's
-    label that mentions "Điều 87" stays as it is)."""
-    wanted = sorted({i for i in iris if i})
-    documents = [i for i in wanted if i.startswith(str(ID) + "doc/")]
-    names = kb.labels([i for i in wanted if not i.startswith(str(ID) + "doc/")])
-    names.update(kb.display_names(documents))
-    return names
+    """Labels, and citations in Vietnamese order for documents and provisions (the KB's names:
+    from its index, else read once from the store)."""
+    return kb.display_names(sorted({i for i in iris if i}))
 
 
 def exists(store: Store, iri: str) -> bool:
