@@ -282,3 +282,12 @@ def _pages(pdf: bytes) -> int:
 
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
+
+
+def test_other_pages_are_accessible(browser, site):
+    for name, url in (("unit", "/id/unit/29308-2025?at=2025-09-01"),
+                      ("authority", "/id/agency/ubnd-845?at=2024-05-01"),
+                      ("choose", "/tra-cuu?power=giay+phep+xay+dung&in=cau+ke&at=2024-05-01"),
+                      ("english", "/?lang=en")):
+        browser.get(site + url)
+        check_page(browser, site, name)
