@@ -231,6 +231,9 @@ def test_upload_a_register_with_a_bad_row(browser, site):
     browser.find_element(By.CSS_SELECTOR, "form button").click()
     finding = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".finding[data-row='10']"), 120)
     assert "31/02/2024" in finding.text and "Dòng 10" in finding.text
+    rule = browser.find_element(By.CSS_SELECTOR, ".finding[data-row='8']")
+    assert "tqs:R2" in rule.text  # the rule, and its provision as a link
+    assert "/id/doc/77-2015-qh13/" in rule.find_element(By.TAG_NAME, "a").get_attribute("href")
     check_page(browser, site, "check-result")
 
 

@@ -5,14 +5,17 @@ rule and its provision; each bad row of a register with its row number and messa
 
 from __future__ import annotations
 
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import rdflib
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from rdflib.namespace import DCTERMS
 
 from ...importers.common import ImportContext
 from ...importers.delegations import DelegationImporter
@@ -27,6 +30,8 @@ from ..web import page_lang, render
 from .validate import validate_document
 
 router = APIRouter(include_in_schema=False)
+RULE = re.compile(r"\b(R\d+[a-z]?)\b")
+TQS = rdflib.Namespace("https://w3id.org/thamquyen/shapes#")
 REGISTER_SUFFIXES = (".xlsx", ".csv")
 
 
@@ -66,7 +71,8 @@ def import_context(state: ServiceState) -> ImportContext:
     return state.cached("web:import-context", make)
 
 
-def check_register(state: ServiceState, name: str, data: bytes, lang: str) -> CheckResult:
+def check_register(state: ServiceState, name: str, data: bytes, lang: str,
+                   root: str = "") -> CheckResult:
     """Import a delegation register without writing anything; its rows' errors and warnings."""
     importer = DelegationImporter()
     with tempfile.TemporaryDirectory() as folder:
@@ -79,10 +85,27 @@ def check_register(state: ServiceState, name: str, data: bytes, lang: str) -> Ch
     findings = [Finding("Violation", i.vi if lang == "vi" else i.en, i.row) for i in build.errors]
     findings += [Finding("Warning", i.vi if lang == "vi" else i.en, i.row) for i in build.warnings]
     findings.sort(key=lambda f: (f.row or 0, f.severity))
+    _link_rules(state, findings, root)
     data_rows = table.count("data")
     summary = (f"{data_rows} dòng dữ liệu; {len(build.rejected_rows)} dòng bị từ chối."
                if lang == "vi" else f"{data_rows} data rows; {len(build.rejected_rows)} rejected.")
     return CheckResult(name, "register", not build.errors, findings, summary)
+
+
+def _link_rules(state: ServiceState, findings: list[Finding], root: str) -> None:
+    """A register row's message names its rule ("vi phạm R6 (…)"): link the rule's provision."""
+    shapes = state.shapes()
+    kb = state.kb()
+    for finding in findings:
+        match = RULE.search(finding.text)
+        if not match:
+            continue
+        shape = rdflib.URIRef(str(TQS) + match.group(1))
+        source = shapes.value(shape, DCTERMS.source)
+        finding.rule = (f"tqs:{match.group(1)}", None)
+        if source is not None:
+            cited = display_names(kb, [str(source)]).get(str(source), str(source))
+            finding.source = (cited, local_path(str(source), root))
 
 
 def check_turtle(state: ServiceState, name: str, data: bytes, lang: str, root: str) -> CheckResult:
@@ -144,7 +167,8 @@ async def check_upload(request: Request) -> HTMLResponse:
     name = upload.filename
     try:
         if name.lower().endswith(REGISTER_SUFFIXES):
-            result = await run_in_threadpool(check_register, state, name, data, lang)
+            result = await run_in_threadpool(check_register, state, name, data, lang,
+                                             request.scope.get("root_path", ""))
         else:
             result = await run_in_threadpool(check_turtle, state, name, data, lang,
                                              request.scope.get("root_path", ""))
