@@ -12,6 +12,7 @@ from ..namespaces import TQ
 from .wording import level_words, span, tr
 
 PROVINCIAL, DISTRICT = str(TQ.ProvincialLevel), str(TQ.DistrictLevel)
+ROLE_KIND = str(TQ.AuthorityRole)
 
 
 def ancestor_at(index: Index, unit: str, level: str) -> str | None:
@@ -81,6 +82,3 @@ def authority_context(index: Index, labels: dict[str, str], authority: str,
     if ROLE_KIND in rec.kinds:
         parts.append(tr(lang, "vai trò (mọi cơ quan cùng loại)", "role (every such body)"))
     return " — ".join(p for p in parts if p)
-
-
-ROLE_KIND = str(TQ.AuthorityRole)

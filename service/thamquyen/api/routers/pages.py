@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from ...answers import parse_date
 from ...kb import KB
 from ...names import KINDS, normalize
 from ...namespaces import ID
@@ -137,8 +138,6 @@ def _resolve(kb: KB, state: ServiceState, text: str, kind: str,
 
 def answer_page(request: Request, power: str, unit: str | None, at: str | None) -> HTMLResponse:
     """The answer, or the form again with the candidates when a name is unknown or ambiguous."""
-    from ...answers import parse_date
-
     state = service(request)
     lang = page_lang(request)
     form = {"power": power, "in": unit or "", "at": at or ""}
