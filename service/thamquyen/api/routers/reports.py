@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...catalog import NamedQuery, column_labels, get, run_named
 from ...kb import KB
 from ...rdfio import InputError
+from ...reports import compact
 from .. import places
 from ..describe import local_path
 from ..errors import ApiError
@@ -33,6 +34,12 @@ REPORTS = ("delegations-ending-soon", "delegations-without-resources",
            "delegations-without-oversight", "powers-at-more-than-two-levels",
            "changes-between-dates")
 SHOWN_ROWS = 500
+# the code words the report queries return, as a Vietnamese reader says them
+CODE_WORDS = {"started": "bắt đầu", "ended": "chấm dứt", "reorganized": "sắp xếp",
+              "conferral": "phân quyền", "decentralization": "phân cấp",
+              "authorization": "ủy quyền", "agency": "cơ quan", "post": "chức danh",
+              "unit": "đơn vị hành chính", "document": "văn bản",
+              "reorganization": "sắp xếp tổ chức"}
 XSD_DATE = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
@@ -104,21 +111,22 @@ def build_report(kb: KB, name: str, given: dict[str, str], province: str | None,
              for r in rows}
     all_provinces = sorted({p for found in where.values() for p in found})
     chosen = [r for r in rows if province is None or province in where[id(r)]]
-    table = [[_cell(r.get(v), labels, root) for v in variables] for r in chosen]
+    table = [[_cell(r.get(v), labels, root, lang) for v in variables] for r in chosen]
     names = kb.labels(all_provinces)
     return Report(query, variables, column_labels(query, variables, lang), table, len(rows),
                   province, [(p, names.get(p, p)) for p in all_provinces], values)
 
 
-def _cell(term: rdflib.term.Node | None, labels: dict[str, str], root: str) -> Cell:
+def _cell(term: rdflib.term.Node | None, labels: dict[str, str], root: str, lang: str) -> Cell:
     if term is None:
         return Cell("")
     if isinstance(term, rdflib.URIRef):
         iri = str(term)
-        return Cell(labels.get(iri, iri), local_path(iri, root), iri)
+        return Cell(labels.get(iri) or compact(iri), local_path(iri, root), iri)
     if isinstance(term, rdflib.Literal) and term.datatype == XSD_DATE:
         return Cell(vn_date(str(term)))
-    return Cell(str(term))
+    text = str(term)
+    return Cell(CODE_WORDS.get(text, text) if lang == "vi" else text)
 
 
 def _given(request: Request, query: NamedQuery) -> dict[str, str]:
