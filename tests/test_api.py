@@ -111,7 +111,8 @@ def test_authority_powers_unknown(client):
 def test_search_is_accent_insensitive(client):
     hits = client.get("/api/search", params={"q": "kiem thu api"}).json()
     assert {POWER_ONE, POWER_TWO} <= {h["iri"] for h in hits}
-    assert set(hits[0]) == {"iri", "label", "type", "code"}
+    assert set(hits[0]) == {"iri", "label", "type", "code", "parents", "level", "validFrom",
+                            "validUntil", "sector", "description"}
 
 
 def test_search_by_kind(client):

@@ -20,6 +20,7 @@ import pytest
 import rdflib
 from thamquyen.catalog import get, run_named, select_variables
 from thamquyen.namespaces import TQ
+from thamquyen.rdfio import InputError
 from thamquyen.sparql import strip_comments, term_to_sparql
 
 REPO = Path(__file__).resolve().parents[1]
@@ -493,10 +494,13 @@ def test_unit_no_longer_in_force_names_its_successor_and_resolution(kb2):
     assert "Nghị quyết sắp xếp" in why["vi"] and "Xã Hợp Nhất" in why["vi"]
 
 
-def test_unit_not_yet_in_force(kb2):
+def test_unit_not_yet_in_force_names_the_units_it_was_formed_from(kb2):
     found = explained(kb2, "power/v2-chung-thuc-ban-sao", "unit/97010", "2025-06-30")
-    assert found["unit-not-yet-in-force"]["refs"] == [F + "unit/97010"]
-    assert "01/07/2025" in found["unit-not-yet-in-force"]["vi"]
+    why = found["unit-not-yet-in-force"]
+    assert why["refs"] == [F + "unit/97010", F + "reorg/hop-nhat-97010",
+                           F + "doc/9970-nq-ubtvqh15-2025", F + "unit/97001", F + "unit/97002"]
+    assert "01/07/2025" in why["vi"] and "Xã Một, Xã Hai" in why["vi"]
+    assert "9970/NQ-UBTVQH15" in why["vi"] and "formed from Xã Một, Xã Hai" in why["en"]
 
 
 def test_no_conferral_says_it_is_about_the_data(kb):
@@ -616,3 +620,11 @@ def test_display_names_cite_provisions_and_keep_what_they_read(kb):
     assert F + "no/such-node" not in names
     assert kb.read_names[provision] == names[provision]  # read once from the store
     assert kb.display_names([provision]) == {provision: names[provision]}
+
+
+def test_timeline_refuses_a_period_that_ends_before_it_starts(kb):
+    with pytest.raises(InputError, match="trước ngày đầu"):
+        kb.engine.timeline(F + "power/khai-thac-cat", None, dt.date(2025, 1, 2), dt.date(2025, 1, 1))
+    one_day = kb.engine.timeline(F + "power/khai-thac-cat", None, dt.date(2025, 1, 1),
+                                 dt.date(2025, 1, 1))
+    assert [(p["from"], p["until"]) for p in one_day["periods"]] == [("2025-01-01", "2025-01-01")]

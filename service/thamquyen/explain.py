@@ -58,7 +58,13 @@ def _unit_findings(index: Index, unit: str, day: str) -> list[Finding]:
     if in_force(valid_from, valid_until, day):
         return []
     if valid_from and day < valid_from:
-        return [Finding("unit-not-yet-in-force", [unit], {"unit": unit, "from": valid_from})]
+        came_from = index.reorgs_into.get(unit, [])
+        predecessors = sorted({p for r in came_from for p in r.predecessors})
+        bases = sorted({r.basis for r in came_from if r.basis})
+        return [Finding("unit-not-yet-in-force", [unit, *(r.iri for r in came_from), *bases,
+                                                  *predecessors], {
+            "unit": unit, "from": valid_from, "predecessors": predecessors[:SHOWN],
+            "count": len(predecessors), "bases": bases[:3]})]
     findings = []
     level = index.unit_levels.get(unit)
     _, level_until, basis = index.level_validity.get(level, (None, None, None))

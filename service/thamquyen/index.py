@@ -76,6 +76,7 @@ class Reorganization:
     basis: str | None
     valid_from: str | None
     valid_until: str | None
+    predecessors: tuple[str, ...] = ()
 
     def in_force(self, day: str) -> bool:
         """A reorganization applies from its effective date, within its own validity."""
@@ -98,6 +99,7 @@ class Index:
         self.delegations: dict[tuple[str, str], list[Delegation]] = defaultdict(list)
         self.delegators: dict[str, list[str]] = defaultdict(list)
         self.reorgs: dict[str, list[Reorganization]] = defaultdict(list)
+        self.reorgs_into: dict[str, list[Reorganization]] = defaultdict(list)
         self.powers: dict[str, str | None] = {}
         self.unit_levels: dict[str, str] = {}
         self.unit_children: dict[str, set[str]] = defaultdict(set)
@@ -204,9 +206,11 @@ class Index:
                 rec["basis"] = basis
         for iri, rec in sorted(grouped.items()):
             reorg = Reorganization(iri, tuple(sorted(rec["succ"])), rec["eff"], rec["basis"],
-                                   rec["vf"], rec["vu"])
-            for predecessor in sorted(rec["pred"]):
+                                   rec["vf"], rec["vu"], tuple(sorted(rec["pred"])))
+            for predecessor in reorg.predecessors:
                 self.reorgs[predecessor].append(reorg)
+            for successor in reorg.successors:
+                self.reorgs_into[successor].append(reorg)
 
     def finish(self) -> None:
         """Build the role lookup tables once everything is read.

@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from .explain import explain
+from .rdfio import InputError
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -62,6 +63,11 @@ def timeline(engine: Engine, power: str, unit: str | None, start: dt.date,
              end: dt.date) -> dict:
     """{"power", "in", "from", "until", "periods": [{"from", "until", "holders", "changes",
     "explanations"}]}: consecutive periods covering [start, end], the answer constant in each."""
+    if end < start:
+        raise InputError(f"khoảng thời gian không hợp lệ: ngày cuối {end:%d/%m/%Y} trước ngày "
+                         f"đầu {start:%d/%m/%Y}.",
+                         f"invalid period: the last day {end:%d/%m/%Y} is before the first "
+                         f"day {start:%d/%m/%Y}.")
     first, last = start.isoformat(), end.isoformat()
     index = engine.index
     events, power_nodes = Events(), {power}

@@ -52,12 +52,18 @@ def unit_not_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
 
 
 def unit_not_yet_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
-    """U did not exist yet on D."""
+    """U did not exist yet on D: the units it was formed from, if the data has them."""
     unit, start = name(f["unit"]), vn_date(f["from"])
-    return (f"{unit} chưa tồn tại vào ngày {vn_date(day)}: đơn vị này có từ ngày {start}. "
-            "Hãy hỏi về đơn vị có trước đó, hoặc một ngày từ ngày thành lập.",
-            f"{unit} did not exist yet on {vn_date(day)}: it exists from {start}. Ask about the "
-            "unit that preceded it, or about a date from then on.")
+    vi = f"{unit} chưa tồn tại vào ngày {vn_date(day)}: đơn vị này có từ ngày {start}."
+    en = f"{unit} did not exist yet on {vn_date(day)}: it exists from {start}."
+    if f["predecessors"]:
+        units_vi, units_en = listing(f["predecessors"], f["count"], name)
+        bases = _bases(f["bases"], name)
+        cite_vi, cite_en = (f" theo {bases}", f" under {bases}") if bases else ("", "")
+        return (vi + f" Nó được hình thành từ {units_vi}{cite_vi}; hãy hỏi về các đơn vị đó.",
+                en + f" It was formed from {units_en}{cite_en}; ask about those units.")
+    return (vi + " Hãy hỏi về một ngày từ ngày thành lập.",
+            en + " Ask about a date from then on.")
 
 
 def level_abolished(f: dict, day: str, name: Name) -> tuple[str, str]:
