@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs thamquyen into .venv (Python packages, and YASGUI from npm for the /sparql page).
+# Installs thamquyen into .venv (Python packages) and the browser assets from npm (YASGUI,
+# Swagger UI, ReDoc; axe-core for the accessibility tests) into node_modules/.
 # With --test also the test tools: the Python `test` extra and Debian's Chromium for browser tests.
 set -euo pipefail
 cd "$(dirname "$0")"

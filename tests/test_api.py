@@ -281,9 +281,14 @@ def test_id_format_parameter(client):
 
 
 def test_id_unknown_is_404_json(client):
-    for accept in ("text/html", "text/turtle"):
-        assert_error(client.get("/id/power/khong-co-that", headers={"Accept": accept}), 404,
-                     "not_found")
+    assert_error(client.get("/id/power/khong-co-that", headers={"Accept": "text/turtle"}), 404,
+                 "not_found")
+
+
+def test_id_unknown_is_a_404_page_for_browsers(client):
+    page = client.get("/id/power/khong-co-that", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Không tìm thấy" in page.text and "khong-co-that" in page.text
 
 
 def test_id_not_acceptable(client):

@@ -275,6 +275,20 @@ def _reference_date(query: NamedQuery, params: Mapping[str, str | None]) -> dt.d
         return None
 
 
+def column_labels(query: NamedQuery, variables: list[str], lang: str = "vi") -> list[str]:
+    """The columns' names for a reader, from the query's `#+ columns` header ({var: {vi, en}});
+    the variable's own name where the header has none."""
+    columns = parse_header(query.text).get("columns") or {}
+    out = []
+    for var in variables:
+        spec = columns.get(var) if isinstance(columns, dict) else None
+        if isinstance(spec, dict):
+            out.append(str(spec.get(lang) or spec.get("vi") or var))
+        else:
+            out.append(str(spec) if spec else var)
+    return out
+
+
 def run_named(store: Store, query: NamedQuery | str, params: Mapping[str, str | None],
               kb: KB | None = None) -> tuple[list[str], list[Row]]:
     """Run a named query with string parameters; (variables in SELECT order, rows of RDF terms)."""

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .clitext import Parser, say
 from .rdfio import InputError
 
 # Each module exposes register(subparsers); its parser sets `handler` (args -> exit code).
@@ -26,11 +27,16 @@ EXIT_USAGE = 2
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every sub-command that is installed."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="thamquyen",
-        description="Tra cứu thẩm quyền: ai giữ thẩm quyền nào, ở đâu, khi nào, theo căn cứ nào.")
-    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        description=say("Tra cứu thẩm quyền: ai giữ thẩm quyền nào, ở đâu, khi nào, theo căn cứ "
+                        "nào. Trợ giúp tiếng Anh: THAMQUYEN_LANG=en.",
+                        "Who holds which state power in Viet Nam, where, when, on what legal "
+                        "basis."))
+    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0",
+                        help=say("in số phiên bản rồi thoát", "show the version and exit"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=Parser, title=say("lệnh", "commands"))
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)

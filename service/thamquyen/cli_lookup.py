@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .answers import STEP_WORDS, describe_chain, parse_date, vn_date
+from .clitext import say
 from .kb import KB, open_kb
 
 EXIT_FOUND, EXIT_NONE = 0, 3
@@ -18,34 +19,56 @@ __all__ = ["STEP_WORDS", "describe_chain", "parse_date", "register", "vn_date"]
 
 def add_common(p: argparse.ArgumentParser) -> None:
     """Options every lookup shares."""
-    p.add_argument("--at", help="ngày tra cứu YYYY-MM-DD (mặc định: hôm nay)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--at", help=say("ngày tra cứu YYYY-MM-DD (mặc định: hôm nay)",
+                                    "date YYYY-MM-DD (default: today)"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=say("văn bản dễ đọc hoặc JSON", "readable text or JSON"))
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help=say("ngôn ngữ của câu trả lời", "language of the answer"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="extra Turtle files or folders joined to the graph for this run")
+                   help=say("tệp hoặc thư mục Turtle thêm vào đồ thị cho lần chạy này",
+                            "extra Turtle files or folders joined to the graph for this run"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add who-holds, powers-of and search."""
-    p = sub.add_parser("who-holds", help="ai giữ thẩm quyền này, ở đâu, ngày nào",
-                       description="Resolve who holds POWER in UNIT on a date. "
-                                   "Exit 0 found, 3 no holder, 2 bad input.")
-    p.add_argument("power", metavar="POWER", help="IRI, prefixed name, code or name of the power")
-    p.add_argument("--in", dest="unit", metavar="UNIT", help="administrative unit (IRI, code, name)")
+    p = sub.add_parser("who-holds", help=say("ai giữ thẩm quyền này, ở đâu, ngày nào",
+                                             "who holds this power, where, on what date"),
+                       description=say("Ai giữ thẩm quyền POWER ở địa bàn UNIT vào một ngày, kèm "
+                                       "căn cứ của từng bước. Mã thoát: 0 có chủ thể, 3 không có, "
+                                       "2 dữ liệu vào sai.",
+                                       "Resolve who holds POWER in UNIT on a date. "
+                                       "Exit 0 found, 3 no holder, 2 bad input."))
+    p.add_argument("power", metavar="POWER",
+                   help=say("thẩm quyền: IRI, tên tiền tố, mã hoặc tên (không dấu cũng được)",
+                            "IRI, prefixed name, code or name of the power"))
+    p.add_argument("--in", dest="unit", metavar="UNIT",
+                   help=say("đơn vị hành chính: IRI, mã hoặc tên",
+                            "administrative unit (IRI, code, name)"))
     add_common(p)
     p.set_defaults(handler=run_who_holds)
-    p = sub.add_parser("powers-of", help="chủ thể này giữ/thực hiện những thẩm quyền nào",
-                       description="What an authority holds or exercises on a date.")
-    p.add_argument("authority", metavar="AUTHORITY")
+    p = sub.add_parser("powers-of", help=say("chủ thể này giữ/thực hiện những thẩm quyền nào",
+                                             "what an authority holds or exercises"),
+                       description=say("Những thẩm quyền một chủ thể giữ hoặc thực hiện vào một "
+                                       "ngày.", "What an authority holds or exercises on a date."))
+    p.add_argument("authority", metavar="AUTHORITY",
+                   help=say("chủ thể: IRI, tên tiền tố hoặc tên", "authority: IRI, prefixed name "
+                                                                  "or name"))
     add_common(p)
     p.set_defaults(handler=run_powers_of)
-    p = sub.add_parser("search", help="tìm theo tên hoặc mã (gõ không dấu cũng được)")
-    p.add_argument("text")
+    p = sub.add_parser("search", help=say("tìm theo tên hoặc mã (gõ không dấu cũng được)",
+                                          "search names and codes (accents optional)"))
+    p.add_argument("text", help=say("tên hoặc mã cần tìm", "name or code to look for"))
     p.add_argument("--type", choices=("power", "unit", "authority", "agency", "document",
-                                      "procedure", "task"))
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+                                      "procedure", "task"),
+                   help=say("chỉ tìm loại này", "only this kind"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=say("văn bản dễ đọc hoặc JSON", "readable text or JSON"))
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help=say("ngôn ngữ của câu trả lời", "language of the answer"))
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help=say("tệp hoặc thư mục Turtle thêm vào đồ thị cho lần chạy này",
+                            "extra Turtle files or folders joined to the graph for this run"))
     p.set_defaults(handler=run_search)
 
 

@@ -15,7 +15,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .catalog import NamedQuery, get, load_catalog, plain, run_named
+from .catalog import NamedQuery, column_labels, get, load_catalog, plain, run_named
+from .clitext import say
 from .kb import open_kb
 from .namespaces import PREFIXES
 from .rdfio import InputError
@@ -28,17 +29,28 @@ MAX_CELL = 60
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `query` sub-command."""
     p = sub.add_parser(
-        "query", help="chạy một truy vấn có tên trong queries/ (--list: danh mục)",
-        description="Run a named query of the catalog (queries/*.rq). Exit 0 when it ran, "
-                    "even with no rows; 2 for bad input.")
-    p.add_argument("name", nargs="?", metavar="NAME", help="tên truy vấn, ví dụ who-holds")
-    p.add_argument("--list", action="store_true", help="liệt kê các truy vấn và tham số")
+        "query", help=say("chạy một truy vấn có tên trong queries/ (--list: danh mục)",
+                          "run a named query of queries/ (--list: the catalog)"),
+        description=say("Chạy một truy vấn có tên của danh mục (queries/*.rq). Mã thoát 0 khi "
+                        "đã chạy, kể cả khi không có dòng nào; 2 khi dữ liệu vào sai.",
+                        "Run a named query of the catalog (queries/*.rq). Exit 0 when it ran, "
+                        "even with no rows; 2 for bad input."))
+    p.add_argument("name", nargs="?", metavar="NAME",
+                   help=say("tên truy vấn, ví dụ who-holds", "query name, e.g. who-holds"))
+    p.add_argument("--list", action="store_true",
+                   help=say("liệt kê các truy vấn và tham số", "list the queries and parameters"))
     p.add_argument("--param", "-p", action="append", default=[], metavar="K=V",
-                   help="tham số, ví dụ --param at=2024-06-01 (lặp lại cho nhiều tham số)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+                   help=say("tham số, ví dụ --param at=2024-06-01 (lặp lại cho nhiều tham số)",
+                            "a parameter, e.g. --param at=2024-06-01 (repeat for more)"))
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help=say("bảng có tên cột tiếng Việt, CSV hoặc JSON",
+                            "table with readable column names, CSV or JSON"))
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help=say("ngôn ngữ của thông báo và tên cột", "language of messages and "
+                                                                 "column names"))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="extra Turtle files or folders joined to the graph for this run")
+                   help=say("tệp hoặc thư mục Turtle thêm vào đồ thị cho lần chạy này",
+                            "extra Turtle files or folders joined to the graph for this run"))
     p.set_defaults(handler=run_query)
 
 
@@ -105,7 +117,7 @@ def render(query: NamedQuery, params: dict[str, str], variables: list[str], rows
         writer.writerows([["" if row.get(v) is None else str(row[v]) for v in variables]
                           for row in rows])
         return out.getvalue()
-    return table(variables, rows, lang)
+    return table(variables, rows, lang, column_labels(query, variables, lang))
 
 
 def short(value: str) -> str:
@@ -121,17 +133,20 @@ def width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
 
-def table(variables: list[str], rows: list[Row], lang: str) -> str:
-    """An aligned plain-text table, long cells cut, and a row count."""
+def table(variables: list[str], rows: list[Row], lang: str,
+          headers: list[str] | None = None) -> str:
+    """An aligned plain-text table (headers: the columns' names for a reader), long cells cut,
+    and a row count."""
+    headers = headers or variables
     cells = [[short(str(row[v])) if v in row else "" for v in variables] for row in rows]
     cells = [[c if width(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in line]
              for line in cells]
     widths = [max([width(v), *(width(line[i]) for line in cells)])
-              for i, v in enumerate(variables)]
+              for i, v in enumerate(headers)]
 
     def line(values: list[str]) -> str:
         return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths, strict=True))
 
-    out = [line(variables), line(["-" * w for w in widths]), *(line(c) for c in cells)]
+    out = [line(headers), line(["-" * w for w in widths]), *(line(c) for c in cells)]
     count = f"({len(rows)} dòng)" if lang == "vi" else f"({len(rows)} rows)"
     return "\n".join(x.rstrip() for x in out) + f"\n{count}\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .api.settings import environment_help, from_env
+from .clitext import say
 from .rdfio import InputError, display_path, read_turtle
 from .store import RemoteSettings, RemoteStore, StoreError, knowledge_sources
 
@@ -21,34 +22,52 @@ DEFAULT_BATCH_MB = 256.0
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the serve and load sub-commands."""
     p = sub.add_parser(
-        "serve", help="chạy dịch vụ HTTP (API, /sparql, /id/…)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run the HTTP service on the embedded store (built from ontology/ + data/ + "
-                    "PATHs in the working folder) or on a remote SPARQL store (--endpoint).",
-        epilog="Environment variables (a command-line option wins over its variable):\n"
+        "serve", help=say("chạy dịch vụ HTTP (trang tra cứu, API, /sparql, /id/…)",
+                          "run the HTTP service (lookup pages, API, /sparql, /id/…)"),
+        description=say("Chạy dịch vụ HTTP trên kho nhúng (dựng từ ontology/ + data/ + PATH "
+                        "trong thư mục làm việc) hoặc trên một kho SPARQL từ xa (--endpoint).",
+                        "Run the HTTP service on the embedded store (built from ontology/ + "
+                        "data/ + PATHs in the working folder) or on a remote SPARQL store "
+                        "(--endpoint)."),
+        epilog=say("Biến môi trường (tùy chọn dòng lệnh được ưu tiên hơn biến):\n",
+                   "Environment variables (a command-line option wins over its variable):\n")
                + environment_help())
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="extra Turtle files or folders joined to the embedded store")
-    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default 8000)")
+                   help=say("tệp hoặc thư mục Turtle thêm vào kho nhúng",
+                            "extra Turtle files or folders joined to the embedded store"))
+    p.add_argument("--host", help=say("địa chỉ lắng nghe (mặc định 127.0.0.1)",
+                                      "address to listen on (default 127.0.0.1)"))
+    p.add_argument("--port", type=int, help=say("cổng (mặc định 8000)", "port (default 8000)"))
     add_remote_options(p, required=False)
-    p.add_argument("--query-timeout", type=float, help="seconds a /sparql query may run (default 10)")
-    p.add_argument("--row-limit", type=int, help="most rows a /sparql answer carries (default 10000)")
-    p.add_argument("--max-upload-mb", type=float, help="largest body POST /api/validate takes (default 10)")
-    p.add_argument("--workdir", type=Path, help="working folder of the embedded store (default .thamquyen/)")
-    p.add_argument("--sparql-workers", type=int, help="worker processes for /sparql (default 2)")
+    p.add_argument("--query-timeout", type=float,
+                   help=say("số giây tối đa cho một truy vấn /sparql (mặc định 10)",
+                            "seconds a /sparql query may run (default 10)"))
+    p.add_argument("--row-limit", type=int,
+                   help=say("số dòng tối đa của một câu trả lời /sparql (mặc định 10000)",
+                            "most rows a /sparql answer carries (default 10000)"))
+    p.add_argument("--max-upload-mb", type=float,
+                   help=say("tệp gửi lên lớn nhất, MB (mặc định 10)",
+                            "largest body POST /api/validate takes (default 10)"))
+    p.add_argument("--workdir", type=Path,
+                   help=say("thư mục làm việc của kho nhúng (mặc định .thamquyen/)",
+                            "working folder of the embedded store (default .thamquyen/)"))
+    p.add_argument("--sparql-workers", type=int,
+                   help=say("số tiến trình chạy truy vấn /sparql (mặc định 2)",
+                            "worker processes for /sparql (default 2)"))
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.set_defaults(handler=run_serve)
 
     p = sub.add_parser(
-        "load", help="nạp ontology + data (+ tệp thêm) vào kho SPARQL từ xa",
+        "load", help=say("nạp ontology + data (+ tệp thêm) vào kho SPARQL từ xa",
+                         "upload ontology + data (+ extra files) to a remote SPARQL store"),
         description="Upload ontology/ + data/ (+ PATHs) to a remote SPARQL 1.1 store, replacing "
                     "its default graph: one SPARQL Update request `CLEAR DEFAULT ; INSERT DATA "
                     "{ … }`, so the store changes all at once. Above --batch-mb the upload is "
                     "split by file into several requests (the first one clears). Every file is "
                     "parsed before anything is sent. Exit 0 loaded, 2 unreadable input or store.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="extra Turtle files or folders to load with the shipped data")
+                   help=say("tệp hoặc thư mục Turtle nạp cùng dữ liệu có sẵn",
+                            "extra Turtle files or folders to load with the shipped data"))
     add_remote_options(p, required=True)
     p.add_argument("--batch-mb", type=float, default=DEFAULT_BATCH_MB,
                    help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g})")
@@ -58,12 +77,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def add_remote_options(p: argparse.ArgumentParser, required: bool) -> None:
     """--endpoint, --update-endpoint, --user, --password, --timeout."""
     p.add_argument("--endpoint", required=required, metavar="QUERY_URL",
-                   help="query URL of the remote SPARQL store")
+                   help=say("địa chỉ truy vấn của kho SPARQL từ xa",
+                            "query URL of the remote SPARQL store"))
     p.add_argument("--update-endpoint", required=required, metavar="UPDATE_URL",
-                   help="update URL of the remote SPARQL store")
-    p.add_argument("--user", help="user name for the remote store (HTTP basic auth)")
-    p.add_argument("--password", help="password for the remote store")
-    p.add_argument("--timeout", type=float, help="seconds to wait for the remote store (default 30)")
+                   help=say("địa chỉ cập nhật của kho SPARQL từ xa",
+                            "update URL of the remote SPARQL store"))
+    p.add_argument("--user", help=say("tên đăng nhập kho từ xa (HTTP basic)",
+                                      "user name for the remote store (HTTP basic auth)"))
+    p.add_argument("--password", help=say("mật khẩu kho từ xa", "password for the remote store"))
+    p.add_argument("--timeout", type=float,
+                   help=say("số giây chờ kho từ xa (mặc định 30)",
+                            "seconds to wait for the remote store (default 30)"))
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .clitext import say
 from .reports import render_json, render_junit, render_text, render_turtle
 from .validation import ENGINES, load_shapes, validate_files
 
@@ -14,23 +15,37 @@ EXIT_OK, EXIT_FAIL = 0, 1
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the validate sub-command."""
-    p = sub.add_parser("validate", help="kiểm tra SHACL ontology + data (+ tệp thêm)",
-                       description="SHACL-validate ontology/ + data/ and the extra Turtle "
-                                   "files or folders given. Exit 0 conforms, 1 fails, 2 bad input.")
+    p = sub.add_parser("validate", help=say("kiểm tra SHACL ontology + data (+ tệp thêm)",
+                                            "SHACL-validate ontology + data (+ extra files)"),
+                       description=say("Kiểm tra ontology/ + data/ và các tệp, thư mục Turtle "
+                                       "thêm vào theo các quy tắc SHACL (shapes/). Mã thoát 0 "
+                                       "đạt, 1 không đạt, 2 dữ liệu vào sai.",
+                                       "SHACL-validate ontology/ + data/ and the extra Turtle "
+                                       "files or folders given. Exit 0 conforms, 1 fails, 2 bad "
+                                       "input."))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="extra Turtle files or folders to validate with the shipped data")
-    p.add_argument("--format", choices=("text", "json", "turtle", "junit"), default="text")
+                   help=say("tệp hoặc thư mục Turtle kiểm tra cùng dữ liệu có sẵn",
+                            "extra Turtle files or folders to validate with the shipped data"))
+    p.add_argument("--format", choices=("text", "json", "turtle", "junit"), default="text",
+                   help=say("dạng báo cáo", "report format"))
     p.add_argument("--lang", choices=("vi", "en"), default="vi",
-                   help="language of the text report (default vi)")
+                   help=say("ngôn ngữ của báo cáo (mặc định vi)",
+                            "language of the text report (default vi)"))
     p.add_argument("--fail-on", choices=("violation", "warning"), default="violation",
-                   help="lowest severity that makes the exit code 1 (default violation)")
+                   help=say("mức thấp nhất làm mã thoát thành 1 (mặc định violation)",
+                            "lowest severity that makes the exit code 1 (default violation)"))
     p.add_argument("--no-data", action="store_true",
-                   help="validate only ontology + the given paths, without data/")
+                   help=say("chỉ kiểm tra ontology + các tệp đã cho, không kèm data/",
+                            "validate only ontology + the given paths, without data/"))
     p.add_argument("--engine", choices=ENGINES, default=None,
-                   help="SHACL engine: turbo (default: pyshacl-turbo, with the SPARQL "
-                        "constraints run once over all their targets), turbo-per-node "
-                        "(pyshacl-turbo alone), pyshacl (the reference, slow)")
-    p.add_argument("-o", "--output", type=Path, help="write the report to this file")
+                   help=say("bộ kiểm tra SHACL: turbo (mặc định: pyshacl-turbo, ràng buộc SPARQL "
+                            "chạy một lần cho mọi đối tượng), turbo-per-node (pyshacl-turbo "
+                            "riêng), pyshacl (bản tham chiếu, chậm)",
+                            "SHACL engine: turbo (default: pyshacl-turbo, with the SPARQL "
+                            "constraints run once over all their targets), turbo-per-node "
+                            "(pyshacl-turbo alone), pyshacl (the reference, slow)"))
+    p.add_argument("-o", "--output", type=Path,
+                   help=say("ghi báo cáo vào tệp này", "write the report to this file"))
     p.set_defaults(handler=run)
 
 

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..kb import KB
-from . import errors, named
-from .routers import linked_data, lookup, queries, sparql, validate
+from . import errors, htmlerrors, named, web
+from .routers import apidocs, check, linked_data, lookup, pages, queries, reports, sparql, validate
 from .settings import Settings, from_env
 from .state import ServiceState
 
@@ -55,25 +54,27 @@ def create_app(settings: Settings | None = None, kb: KB | None = None,
     settings = settings or from_env()
     catalog = named.load() if catalog is None else catalog
     app = FastAPI(title="thamquyen — tra cứu thẩm quyền", version=__version__,
-                  description=DESCRIPTION, lifespan=lifespan)
+                  description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = ServiceState(settings, kb)
     app.state.catalog = catalog
     errors.install(app)
+    htmlerrors.install(app)  # browsers get the same errors as pages
+    web.install(app.state.service)
     app.include_router(lookup.router)
     app.include_router(queries.build_router(catalog))
     app.include_router(validate.router)
     app.include_router(sparql.router)
     app.include_router(linked_data.router)
+    app.include_router(pages.router)
+    app.include_router(reports.router)
+    app.include_router(check.router)
+    apidocs.install(app)
     app.mount("/static/app", StaticFiles(directory=STATIC), name="static")
     yasgui = app.state.service.yasgui_dir
     if yasgui is not None:
         app.mount("/static/yasgui", StaticFiles(directory=yasgui), name="yasgui")
     else:
         log.warning("YASGUI not found (run `npm ci`): /sparql shows a plain form")
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
 
     return app
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..cli_lookup import describe_chain, vn_date
+from ..answers import describe_chain
 from ..kb import KB
 from ..namespaces import ID, PREFIXES, TQ
 from ..reports import compact
 from ..store import Store
+from .wording import vn_date
 
 DESCRIBE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT { ?node ?p ?o . ?o skos:prefLabel ?label . ?o ?bp ?bo }
@@ -35,6 +37,12 @@ STANDARD_LABELS = {
     DCTERMS.source: "nguồn", DCTERMS.title: "tiêu đề", DCTERMS.description: "mô tả",
     RDFS.label: "nhãn", RDFS.comment: "ghi chú", RDFS.seeAlso: "xem thêm",
 }
+
+
+def display_names(kb: KB, iris: set[str] | list[str]) -> dict[str, str]:
+    """Labels, and citations in Vietnamese order for documents and provisions (the KB's names:
+    from its index, else read once from the store)."""
+    return kb.display_names(sorted({i for i in iris if i}))
 
 
 def exists(store: Store, iri: str) -> bool:
@@ -89,6 +97,10 @@ class Page:
     incoming: list[tuple[Value, Value]]
     holders: list[dict] | None
     at: str
+    at_iso: str = ""
+    listing: HolderList | None = None
+    lineage: list[tuple[str, Value, Value | None, str]] = field(default_factory=list)
+    powers: list[tuple[Value, str]] = field(default_factory=list)
 
 
 class Labeller:
@@ -99,13 +111,13 @@ class Labeller:
         self.known: dict[str, str] = {}
 
     def load(self, iris: set[str]) -> None:
-        """Fetch the labels of these IRIs in one query."""
+        """Fetch the names of these IRIs in one query (citations in Vietnamese order for
+        provisions); the description's own labels fill in the rest (blank nodes' objects)."""
+        self.known.update(display_names(self.kb, iris))
         for node in iris:
-            label = _pick_label(self.graph, rdflib.URIRef(node))
+            label = None if node in self.known else _pick_label(self.graph, rdflib.URIRef(node))
             if label:
                 self.known[node] = label
-        missing = [i for i in iris if i not in self.known]
-        self.known.update(self.kb.labels(missing))
 
     def name(self, iri: str | None) -> str:
         """A readable name for an IRI."""
@@ -123,11 +135,26 @@ class Labeller:
             return Value(self.name(iri), href, iri)
         if isinstance(term, rdflib.Literal):
             if term.datatype == XSD.date:
-                return Value(vn_date(str(term)), note="ngày")
+                return Value(vn_date(str(term)))
             note = f"@{term.language}" if term.language else (
                 compact(str(term.datatype)) if term.datatype and term.datatype != XSD.string else None)
             return Value(str(term), note=note)
         return Value(f"_:{term}")
+
+
+TITLE_PARTS = ((TQ.Conferral, "Phân quyền", TQ.holder), (TQ.Decentralization, "Phân cấp", TQ.delegate),
+               (TQ.Authorization, "Ủy quyền", TQ.delegate))
+
+
+def _composed_title(graph: rdflib.Graph, node: rdflib.URIRef, names: Labeller) -> str:
+    """A title for a node without a label: "Phân quyền: <power> — <holder>"."""
+    for kind, word, who in TITLE_PARTS:
+        if (node, RDF.type, kind) in graph:
+            power = graph.value(node, TQ.power)
+            holder = graph.value(node, who)
+            parts = [names.name(str(x)) for x in (power, holder) if x is not None]
+            return f"{word}: " + " — ".join(parts)
+    return names.name(str(node))
 
 
 def _pick_label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str = "vi") -> str | None:
@@ -138,7 +165,47 @@ def _pick_label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str = "vi") -
     return None
 
 
-def build_page(kb: KB, iri: str, at: dt.date, root: str = "") -> Page:
+@dataclass
+class HolderList:
+    """The holders of a power on a date: one page of them, filtered by province, with counts."""
+
+    total: int
+    shown: int
+    page: int
+    pages: int
+    province: str | None
+    provinces: list[tuple[str, str, int]]  # (iri, label, holders there)
+    items: list[dict]
+
+
+PER_PAGE = 50
+
+
+def power_holders(kb: KB, iri: str, at: dt.date, province: str | None, page: int) -> tuple[
+        HolderList, set[str]]:
+    """The engine's holders of the power, filtered by province and cut to one page."""
+    from .places import province_of_authority
+
+    index = kb.engine.index
+    holders = kb.engine.who_holds(iri, None, at)["holders"]
+    where = {h["authority"]: province_of_authority(index, h["authority"]) for h in holders}
+    counts: dict[str, int] = {}
+    for found in where.values():
+        for p in found:
+            counts[p] = counts.get(p, 0) + 1
+    chosen = [h for h in holders if province is None or province in where[h["authority"]]]
+    pages = max(1, -(-len(chosen) // PER_PAGE))
+    page = min(max(1, page), pages)
+    items = chosen[(page - 1) * PER_PAGE:page * PER_PAGE]
+    wanted = {s[k] for h in items for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
+    wanted |= {h["authority"] for h in items} | set(counts)
+    listing = HolderList(len(holders), len(chosen), page, pages, province, [], items)
+    listing.provinces = [(p, "", n) for p, n in counts.items()]
+    return listing, wanted
+
+
+def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | None = None,
+               page: int = 1) -> Page:
     """The Vietnamese view of a data IRI (labels, properties, legal basis, holders of a power)."""
     node = rdflib.URIRef(iri)
     graph = description(kb.store, iri)
@@ -146,26 +213,90 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "") -> Page:
     wanted = {str(t) for t in graph.predicates(node)} | {
         str(o) for o in graph.objects(node) if isinstance(o, rdflib.URIRef)}
     wanted |= {str(r["s"]) for r in incoming_rows} | {str(r["p"]) for r in incoming_rows}
-    holders = None
+    listing = None
     if (node, RDF.type, TQ.Power) in graph:
-        holders = kb.engine.who_holds(iri, None, at)["holders"]
-        wanted |= {s[k] for h in holders for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
-        wanted |= {h["authority"] for h in holders}
+        listing, more = power_holders(kb, iri, at, province, page)
+        wanted |= more
+    lineage = _lineage(kb, iri)
+    powers = _powers_here(kb, iri, graph, at)
+    wanted |= {x for _, a, b, _ in lineage for x in (a, b) if x}
+    wanted |= {p for p, _ in powers} | {h for _, h in powers if h}
     names = Labeller(kb, graph, root)
     names.load(wanted)
+    unit_page = (node, RDF.type, TQ.AdministrativeUnit) in graph
+    word = "chủ thể giữ:" if unit_page else "đã giao cho"
     rows: dict[str, Row] = {}
     for p, o in sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
         if p in HIDDEN_IN_TABLE:
             continue
         rows.setdefault(str(p), Row(names.name(str(p)), str(p))).values.append(names.value(o))
+    if listing is not None:
+        listing.provinces = sorted(((p, names.name(p), n) for p, _, n in listing.provinces),
+                                   key=lambda t: t[1])
     return Page(
-        iri=iri, label=_pick_label(graph, node) or names.name(iri),
+        iri=iri, label=_pick_label(graph, node) or _composed_title(graph, node, names),
         label_en=_pick_label(graph, node, "en"),
         types=[names.value(t) for t in sorted(graph.objects(node, RDF.type), key=str)],
         rows=sorted(rows.values(), key=lambda r: r.label),
         basis=[names.value(o) for p in BASIS_PROPERTIES for o in sorted(graph.objects(node, p), key=str)],
         incoming=[(names.value(r["s"]), names.value(r["p"])) for r in incoming_rows],
-        holders=None if holders is None else [
+        holders=None if listing is None else [
             {"holder": names.value(rdflib.URIRef(h["authority"])),
-             "chain": describe_chain(h["chain"], names.name)} for h in holders],
-        at=vn_date(at.isoformat()))
+             "chain": describe_chain(h["chain"], names.name)} for h in listing.items],
+        at=vn_date(at.isoformat()), at_iso=at.isoformat(), listing=listing,
+        lineage=[(word, names.value(rdflib.URIRef(other)),
+                  names.value(rdflib.URIRef(basis)) if basis else None, vn_date(day))
+                 for word, other, basis, day in lineage],
+        powers=[(_answer_link(names.value(rdflib.URIRef(p)), iri, at, root, unit_page),
+                 "" if holder is None else f"{word} {names.name(holder)}")
+                for p, holder in powers])
+
+
+def _answer_link(value: Value, unit: str, at: dt.date, root: str, unit_page: bool) -> Value:
+    """On a unit's page a power links to its answer there (the chain and the timeline)."""
+    if unit_page and value.iri:
+        value.href = (f"{root}/tra-cuu?power={quote(value.iri, safe='')}"
+                      f"&in={quote(unit, safe='')}&at={at.isoformat()}")
+    return value
+
+
+def _lineage(kb: KB, iri: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(direction, other node, basis, effective day) of the reorganizations of a unit or agency:
+    "tiền thân" for each predecessor, "kế thừa" for each successor."""
+    index = kb.engine.index
+    found = []
+    for reorg in index.reorgs.get(iri, ()):
+        found += [("đơn vị, cơ quan kế thừa", s, reorg.basis, reorg.effective) for s in reorg.successors]
+    for predecessor, reorgs in _predecessors(index).get(iri, []):
+        found += [("tiền thân", predecessor, r.basis, r.effective) for r in reorgs]
+    return found
+
+
+@lru_cache(maxsize=4)
+def _predecessors(index) -> dict[str, list]:
+    """successor → [(predecessor, [reorganizations])], read once from the engine's index."""
+    table: dict[str, list] = {}
+    for predecessor, reorgs in index.reorgs.items():
+        for reorg in reorgs:
+            for successor in reorg.successors:
+                table.setdefault(successor, []).append((predecessor, [reorg]))
+    return table
+
+
+MAX_POWERS_SCANNED = 2000
+
+
+def _powers_here(kb: KB, iri: str, graph: rdflib.Graph,
+                 at: dt.date) -> list[tuple[str, str | None]]:
+    """(power, holder it was handed to or None) for an authority (the engine's powers-of), or
+    (power, holder) of each power held in a unit on the date."""
+    node = rdflib.URIRef(iri)
+    index = kb.engine.index
+    if iri in index.authorities and (node, RDF.type, TQ.AdministrativeUnit) not in graph:
+        answer = kb.engine.powers_of(iri, at)
+        return [(p["power"], None if p["exercises"] else p["holder"]) for p in answer["powers"]]
+    if (node, RDF.type, TQ.AdministrativeUnit) in graph and len(index.powers) <= MAX_POWERS_SCANNED:
+        day = at.isoformat()
+        return [(power, holder) for power in sorted(index.powers)
+                for holder in sorted({w for w, _ in kb.engine.resolve(power, iri, day)})]
+    return []

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from ...cli_lookup import parse_date
+from ...answers import parse_date
 from ...namespaces import ID
 from ..conneg import negotiate
 from ..describe import build_page, description, exists
 from ..errors import ApiError, responses
 from ..named import is_iri
 from ..state import service
+from ..web import render
 
 router = APIRouter()
 
@@ -52,6 +53,10 @@ async def resource(request: Request,
                    at: Annotated[str | None, Query(description="ngày cho danh sách chủ thể giữ thẩm "
                                                                "quyền — date for the holders list",
                                                    json_schema_extra={"format": "date"})] = None,
+                   tinh: Annotated[str | None, Query(description="lọc chủ thể theo tỉnh (IRI) — "
+                                                                  "filter holders by province",
+                                                     max_length=300)] = None,
+                   trang: Annotated[int, Query(ge=1, le=100000, description="trang — page")] = 1,
                    ) -> Response:
     """The description of https://w3id.org/thamquyen/id/{path}, negotiated by Accept."""
     state = service(request)
@@ -72,9 +77,8 @@ async def resource(request: Request,
     headers = {"Vary": "Accept", "Link": f'<{quote(iri, safe=":/#-._~%")}>; rel="canonical"'}
     if chosen == "text/html":
         root = request.scope.get("root_path", "")
-        page = await run_in_threadpool(build_page, kb, iri, day, root)
-        response = state.templates.TemplateResponse(request, "resource.html",
-                                                    {"page": page, "root": root, "path": path})
+        page = await run_in_threadpool(build_page, kb, iri, day, root, tinh or None, trang)
+        response = render(request, "resource.html", {"page": page, "path": path})
         response.headers.update(headers)
         return response
     graph = await run_in_threadpool(description, kb.store, iri)

@@ -205,6 +205,8 @@ async def _handle(request: Request) -> Response:
         if request.method == "GET":
             return service_description(request, accept)
         raise ApiError(400, "bad_request", "thiếu tham số “query”.", "the “query” parameter is missing.")
+    if request.method == "GET" and prefers_html(accept):  # a browser following a link
+        return yasgui_page(request, state, query)
     job = _job(state, query, fields, accept)
     try:
         answer = await run_in_threadpool(lambda: state.executor().run(job))
@@ -216,11 +218,14 @@ async def _handle(request: Request) -> Response:
     return Response(answer.body, media_type=content_type(answer.media_type), headers=headers)
 
 
-def yasgui_page(request: Request, state: ServiceState) -> HTMLResponse:
-    """The YASGUI page (or a plain form when YASGUI is not installed)."""
+def yasgui_page(request: Request, state: ServiceState, query: str | None = None) -> HTMLResponse:
+    """The YASGUI page (or a plain form when YASGUI is not installed); a given query opens first."""
+    tabs = yasgui_tabs(request.app.state.catalog)
+    if query:
+        tabs[0] = {**tabs[0], "query": query}
     return state.templates.TemplateResponse(request, "sparql.html", {
         "yasgui": state.yasgui_dir is not None,
-        "tabs": yasgui_tabs(request.app.state.catalog),
+        "tabs": tabs,
         "timeout": state.settings.query_timeout,
         "row_limit": state.settings.row_limit,
     })
