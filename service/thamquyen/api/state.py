@@ -64,8 +64,18 @@ class ServiceState:
                 if self._executor is None:
                     s = self.settings
                     self._executor = make_executor(store, s.remote, s.query_timeout,
-                                                   s.sparql_workers)
+                                                   s.sparql_workers, s.worker_memory_mb)
         return self._executor
+
+    def query_problem(self) -> str | None:
+        """Why queries cannot run now (no worker, store folder gone), or None; for /health."""
+        if self._executor is None:
+            return None
+        store = self._kb.store if self._kb is not None else None
+        if isinstance(store, EmbeddedStore) and store.location is not None \
+                and not (store.location / "oxigraph").is_dir():
+            return "thư mục kho dữ liệu đã bị xoá — the store folder was removed"
+        return self._executor.problem()
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per app (the store does not change while the service runs)."""
