@@ -71,6 +71,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
+    from .api.server import server_config
     from .kb import open_kb
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
@@ -90,7 +91,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"Cảnh báo: chưa kết nối được kho dữ liệu, sẽ thử lại khi có yêu cầu — "
               f"the store is not reachable yet, retrying on requests: {exc}", file=sys.stderr)
     app = create_app(settings, kb)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    uvicorn.Server(server_config(app, settings, args.log_level)).run()
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..kb import KB
 from . import errors, named
+from .protect import protect
 from .routers import linked_data, lookup, queries, sparql, validate
 from .settings import Settings, from_env
 from .state import ServiceState
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, kb: KB | None = None,
     app.state.service = ServiceState(settings, kb)
     app.state.catalog = catalog
     errors.install(app)
+    protect(app, settings)
     app.include_router(lookup.router)
     app.include_router(queries.build_router(catalog))
     app.include_router(validate.router)

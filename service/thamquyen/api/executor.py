@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import queue
 import socket
 import subprocess
@@ -129,7 +130,8 @@ class WorkerPool:
             process = subprocess.Popen(
                 [sys.executable, "-m", "thamquyen.api.worker", str(theirs.fileno()), self.location,
                  str(self.memory_mb)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                env={**os.environ, "RUST_BACKTRACE": "0"})  # one line per crash in the log
         except BaseException:
             mine.close()
             raise

@@ -234,7 +234,7 @@ async def _handle(request: Request) -> Response:
         if request.method == "GET" and prefers_html(accept):
             return yasgui_page(request, state)
         if request.method == "GET":
-            return service_description(request, accept)
+            return service_description(state.settings.base_url + "/sparql", accept)
         raise ApiError(400, "bad_request", "thiếu tham số “query”.", "the “query” parameter is missing.")
     job = _job(state, query, fields, accept)
     await run_in_threadpool(check_query, query, state)
@@ -258,7 +258,7 @@ def yasgui_page(request: Request, state: ServiceState) -> HTMLResponse:
     })
 
 
-def service_description(request: Request, accept: str | None) -> Response:
+def service_description(endpoint: str, accept: str | None) -> Response:
     """A SPARQL service description of this endpoint (Turtle, N-Triples, JSON-LD, RDF/XML)."""
     offers = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
               "application/rdf+xml": "xml"}
@@ -269,7 +269,7 @@ def service_description(request: Request, accept: str | None) -> Response:
     formats = rdflib.Namespace("http://www.w3.org/ns/formats/")
     graph = rdflib.Graph()
     graph.bind("sd", sd)
-    node = rdflib.URIRef(str(request.url.replace(query="")))
+    node = rdflib.URIRef(endpoint)  # configured, never the client's Host header
     graph.add((node, rdflib.RDF.type, sd.Service))
     graph.add((node, sd.endpoint, node))
     graph.add((node, sd.supportedLanguage, sd.SPARQL11Query))
