@@ -89,8 +89,20 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.write(self.conn.send(h11.Data(data=BAD_REQUEST)))
             self.conn.send(h11.EndOfMessage())
         except h11.LocalProtocolError:
-            pass
-        self.transport.close()
+            self.transport.close()
+            return
+        # Closing with unread input would reset the connection and the client would never see
+        # the answer: say we are done writing, swallow what is still coming, close soon after.
+        self._draining = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(2.0, self.transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        """Normal input goes to h11; after a protocol-level 400 it is read and dropped."""
+        if getattr(self, "_draining", False):
+            return
+        super().data_received(data)
 
 
 def protocol_for(settings: Settings) -> type[GuardedH11Protocol]:
