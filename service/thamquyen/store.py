@@ -38,6 +38,10 @@ class StoreError(Exception):
     """The store cannot be reached or refused a request (HTTP 503 / exit 2)."""
 
 
+class OutcomeUnknown(StoreError):
+    """An update was sent but its answer never came: it may or may not have been committed."""
+
+
 class Store(Protocol):
     """What the rest of the code needs of a store. The SPARQL is the same on every store."""
 
@@ -297,8 +301,10 @@ class RemoteStore:
             response = httpx.post(self.settings.update_url, content=update.encode("utf-8"),
                                   headers={"Content-Type": "application/sparql-update"},
                                   auth=auth, timeout=max(self.settings.timeout, 300))
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing reached the store
             raise StoreError(f"{self.settings.update_url}: {exc}") from exc
+        except httpx.HTTPError as exc:  # sent, then the connection broke: committed or not
+            raise OutcomeUnknown(f"{self.settings.update_url}: {exc or type(exc).__name__}") from exc
         if response.status_code >= 300:
             raise StoreError(f"{self.settings.update_url}: HTTP {response.status_code} "
                              f"{response.text[:500]}")
