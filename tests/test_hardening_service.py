@@ -228,3 +228,14 @@ def test_serve_log_has_no_traceback_for_a_dropped_upload(serve):
 
 
 
+
+
+def test_named_query_parameters_unknown_or_repeated_are_refused(client):
+    listed = client.get("/api/queries").json()
+    query = next(q for q in listed if q["params"] and not any(p["required"] for p in q["params"]))
+    name = query["params"][0]["name"]
+    body = assert_error(client.get(f"/api/queries/{query['name']}", params={"khong-co": "1"}), 400)
+    assert "khong-co" in body["detail"]
+    body = assert_error(client.get(f"/api/queries/{query['name']}", params=[(name, "a"), (name, "b")]),
+                        400, "bad_request")
+    assert "một lần" in body["detail"]
