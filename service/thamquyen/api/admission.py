@@ -2,9 +2,11 @@
 
 Two gates sit in front of the routers (an ASGI middleware, so a refused request costs nothing):
 
-* queries — /sparql with a query and /api/queries/{name}: as many running as there are SPARQL
-  workers, `sparql_queue` more waiting (on the event loop, no thread), the rest 503 `busy` at
-  once; a wait longer than the query deadline also ends in 503 `busy`.
+* query — /sparql with a query: as many running as there are SPARQL workers, `sparql_queue`
+  more waiting (on the event loop, no thread), the rest 503 `busy` at once; a wait longer than
+  the query deadline also ends in 503 `busy`.
+* named — /api/queries/{name}: the same, on the named queries' own workers (`named_workers`),
+  so a flood of /sparql never queues them.
 * validation — POST /api/validate: one running, a few waiting, the rest 503 `busy`.
 
 Each gate also caps the requests one client address has inside it (`client_queries`; 429
@@ -91,6 +93,8 @@ def gates(settings: Settings) -> dict[str, Gate]:
     per_client = max(1, settings.client_queries)
     return {"query": Gate(max(1, settings.sparql_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout),
+            "named": Gate(max(1, settings.named_workers), max(0, settings.sparql_queue), per_client,
+                          settings.query_timeout),
             "validate": Gate(1, 4, per_client, settings.timeout)}
 
 
@@ -100,7 +104,7 @@ def gate_name(scope: Scope) -> str | None:
     if path == "/sparql" and (method == "POST" or b"query=" in scope.get("query_string", b"")):
         return "query"
     if path.startswith("/api/queries/"):
-        return "query"
+        return "named"
     if path == "/api/validate" and method == "POST":
         return "validate"
     return None

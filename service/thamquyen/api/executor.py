@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -95,6 +96,10 @@ def _answer(raw: tuple) -> QueryAnswer:
 
 
 # ---------------------------------------------------------------- embedded, persistent
+
+
+class _KilledFromOutside(Exception):
+    """The worker got SIGKILL from another process while running a query."""
 
 
 @dataclass(eq=False)
@@ -186,15 +191,19 @@ class WorkerPool:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Run on an idle worker; past the deadline the worker is killed (503 timeout)."""
-        for _attempt in range(2):
+        deadline = time.monotonic() + self.timeout
+        for _attempt in range(3):
             w = self._take()
             try:
                 w.conn.send(asdict(job))
             except (BrokenPipeError, OSError):
                 self._replace(w)  # it died while idle: the query never ran, try another
                 continue
-            return self._wait(w)
-        raise QueryFailed("error", "SPARQL workers keep failing")
+            try:
+                return self._wait(w, deadline)
+            except _KilledFromOutside:
+                continue  # killed by someone else (operator, OOM killer): once more on a fresh one
+        raise QueryFailed("too_large", "SPARQL workers keep dying")
 
     def _take(self) -> _Worker:
         """An idle worker; callers are admitted no faster than workers exist, so a long wait
@@ -210,14 +219,17 @@ class WorkerPool:
                 if time.monotonic() > deadline:
                     raise QueryFailed("busy", "every SPARQL worker is busy") from None
 
-    def _wait(self, w: _Worker) -> QueryAnswer:
+    def _wait(self, w: _Worker, deadline: float) -> QueryAnswer:
         try:
-            ready = w.conn.poll(self.timeout)
+            ready = w.conn.poll(max(0.0, deadline - time.monotonic()))
             raw = w.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
             self._replace(w)
-            log.warning("SPARQL worker %s died during a query (exit %s)", w.process.pid,
-                        w.process.returncode)
+            code = w.process.returncode
+            log.warning("SPARQL worker %s died during a query (exit %s)", w.process.pid, code)
+            if code == -signal.SIGKILL and time.monotonic() < deadline:
+                raise _KilledFromOutside from exc
+            # SIGABRT: over its memory cap (RLIMIT_AS); SIGSEGV: out of stack
             raise QueryFailed("too_large", "worker died") from exc
         if raw is None:
             log.warning("query stopped after %.1f s; worker %s killed", self.timeout, w.process.pid)

@@ -30,6 +30,7 @@ class Settings:
     sparql_workers: int = 2
     yasgui_dir: Path | None = None
     sparql_queue: int = 16
+    named_workers: int = 1
     client_queries: int = 4
     max_query_kb: float = 256.0
     max_query_depth: int = 100
@@ -87,6 +88,8 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_WORKDIR", "workdir", "working folder of the embedded store (default .thamquyen/)"),
     ("THAMQUYEN_SPARQL_WORKERS", "sparql_workers", "worker processes that run /sparql queries on "
                                                    "the embedded store (default 2)"),
+    ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
+                                                 "queries on the embedded store (default 1)"),
     ("THAMQUYEN_SPARQL_QUEUE", "sparql_queue", "queries that may wait for a free worker; more "
                                                "get 503 busy at once (default 16)"),
     ("THAMQUYEN_CLIENT_QUERIES", "client_queries", "queries (/sparql, named queries, validation) "

@@ -69,7 +69,7 @@ def run(state: ServiceState, query: Any, values: dict[str, str], media: str) -> 
     bindings = bindings_for(query, values, state.kb())
     job = QueryJob(query=bind(query.text, bindings), table=FORMATS[media], graph=None,
                    limit=state.settings.row_limit)
-    return state.executor().run(job)
+    return state.named_executor().run(job)
 
 
 def _render(answer: QueryAnswer) -> Response:
