@@ -108,6 +108,7 @@ def forms(port: int) -> dict[str, str]:
         "after a string with a quote": f'SELECT * WHERE {{ BIND("a\\"b" AS ?x) SERVICE <{url}> {pattern} }}',
         "after a long string": f'SELECT * WHERE {{ BIND("""x\n"y"\n""" AS ?x) SERVICE <{url}> {pattern} }}',
         "after < comparison": f"SELECT * WHERE {{ ?s ?p ?o FILTER(1<2) SERVICE <{url}> {pattern} }}",
+        "Virtuoso fetching pragma": f'DEFINE get:soft "replace" SELECT * FROM <{url}> WHERE {pattern}',
     }
 
 

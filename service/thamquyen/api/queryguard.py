@@ -68,9 +68,14 @@ def nesting_depth(query: str) -> int:
     return deepest
 
 
+# SERVICE calls another endpoint; DEFINE is no SPARQL but Virtuoso's pragma, some of which
+# (get:soft, input:grab-*) make a remote store fetch URLs.
+FETCHING_WORDS = {"SERVICE", "DEFINE"}
+
+
 def has_service_keyword(query: str) -> bool:
-    """True if the bare keyword SERVICE occurs (not in a string, IRI, name or comment)."""
-    return any(kind == "word" and text.upper() == "SERVICE" for kind, text in tokens(query))
+    """True if the bare keyword SERVICE (or DEFINE) occurs, not in a string, IRI, name or comment."""
+    return any(kind == "word" and text.upper() in FETCHING_WORDS for kind, text in tokens(query))
 
 
 def parsed_service(query: str) -> bool:
