@@ -196,6 +196,7 @@ def test_pool_heals_after_fork_failures(mini_home, tmp_path):
         server.wait_up()
         assert server.ask().status_code == 200
         pid = server.process.pid
+        time.sleep(1.0)  # idle: no connection of the last request still open
         limits = resource.prlimit(pid, resource.RLIMIT_NOFILE)
         used = len(os.listdir(f"/proc/{pid}/fd"))
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (used + 2, limits[1]))

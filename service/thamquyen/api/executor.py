@@ -98,6 +98,9 @@ def _answer(raw: tuple) -> QueryAnswer:
 # ---------------------------------------------------------------- embedded, persistent
 
 
+STARTUP_SECONDS = 60.0
+
+
 class _KilledFromOutside(Exception):
     """The worker got SIGKILL from another process while running a query."""
 
@@ -145,7 +148,13 @@ class WorkerPool:
         started = _Worker(process, Connection(mine.detach()))
         with self.lock:
             self.live.add(started)
-        return started
+        try:  # ready: left the network, parser loaded (a fresh worker answers at once)
+            if started.conn.poll(STARTUP_SECONDS) and started.conn.recv() == "ready":
+                return started
+        except (EOFError, OSError):
+            pass
+        self._stop(started)
+        raise OSError(f"the worker process did not start (exit {process.returncode})")
 
     def _note_failure(self, exc: OSError) -> None:
         self.failure = f"không khởi động được tiến trình truy vấn — cannot start a SPARQL worker: {exc}"

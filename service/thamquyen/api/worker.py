@@ -80,6 +80,11 @@ def run_job(store: ox.Store, job: dict) -> tuple:
 def serve(conn: Connection, location: str) -> None:
     """The worker's loop: a job dict in, an answer tuple out; None or a closed pipe ends it."""
     store = None
+    parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
+    try:
+        conn.send("ready")
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             job = conn.recv()
