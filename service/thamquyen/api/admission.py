@@ -1,6 +1,7 @@
 """Admission control: heavy requests wait for capacity without holding a thread, and only so many.
 
-Two gates sit in front of the routers (an ASGI middleware, so a refused request costs nothing):
+Gates sit in front of the heavy routes (an ASGI middleware, so a refused request costs
+nothing; /sparql passes its gate in the router, after the checks that refuse a query at once):
 
 * query — /sparql with a query: as many running as there are SPARQL workers, `sparql_queue`
   more waiting (on the event loop, no thread), the rest 503 `busy` at once; a wait longer than
@@ -8,6 +9,7 @@ Two gates sit in front of the routers (an ASGI middleware, so a refused request 
 * named — /api/queries/{name}: the same, on the named queries' own workers (`named_workers`),
   so a flood of /sparql never queues them.
 * validation — POST /api/validate: one running, a few waiting, the rest 503 `busy`.
+* page — /id/…: eight rendered at once, more waiting; so slow pages cannot take every thread.
 
 Each gate also caps the requests one client address has inside it (`client_queries`; 429
 `too_many_requests`). Lookups, pages and /health pass no gate: heavy traffic never queues them.
@@ -16,14 +18,16 @@ Each gate also caps the requests one client address has inside it (`client_queri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from .settings import Settings
 
 Scope = dict
+PAGE_SLOTS = 8  # pages rendered at once: slow pages must not take every thread of the pool
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 
@@ -64,8 +68,9 @@ class Gate:
         if self.clients[client] <= 0:
             del self.clients[client]
 
-    async def run(self, client: str, call: Callable[[], Awaitable[None]]) -> None:
-        """Run `call` once a slot is free (refusing at once when full)."""
+    @contextlib.asynccontextmanager
+    async def admit(self, client: str) -> AsyncIterator[None]:
+        """Hold a slot for the block, once one is free (Refused at once when full)."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.running)
         self._enter(client)
@@ -75,7 +80,7 @@ class Gate:
             except TimeoutError:
                 raise busy() from None
             try:
-                await call()
+                yield
             finally:
                 self._slots.release()
         finally:
@@ -89,20 +94,22 @@ def busy() -> Refused:
 
 
 def gates(settings: Settings) -> dict[str, Gate]:
-    """The query and validation gates for these settings."""
+    """The gates of the heavy routes for these settings."""
     per_client = max(1, settings.client_queries)
     return {"query": Gate(max(1, settings.sparql_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout),
+            "page": Gate(PAGE_SLOTS, 8 * PAGE_SLOTS, max(8, per_client), settings.timeout),
             "named": Gate(max(1, settings.named_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout),
             "validate": Gate(1, 4, per_client, settings.timeout)}
 
 
 def gate_name(scope: Scope) -> str | None:
-    """Which gate a request passes, or None."""
+    """Which gate the middleware puts a request through, or None (/sparql takes its own, after
+    the cheap checks, so that a refused query never waits)."""
     path, method = scope.get("path", ""), scope.get("method", "GET")
-    if path == "/sparql" and (method == "POST" or b"query=" in scope.get("query_string", b"")):
-        return "query"
+    if path.startswith("/id/"):
+        return "page"
     if path.startswith("/api/queries/"):
         return "named"
     if path == "/api/validate" and method == "POST":
@@ -113,8 +120,8 @@ def gate_name(scope: Scope) -> str | None:
 class AdmissionMiddleware:
     """The ASGI middleware that puts heavy requests through their gate."""
 
-    def __init__(self, app: Callable, settings: Settings):
-        self.app, self.gates = app, gates(settings)
+    def __init__(self, app: Callable, gates: dict[str, Gate]):
+        self.app, self.gates = app, gates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = gate_name(scope) if scope["type"] == "http" else None
@@ -123,7 +130,8 @@ class AdmissionMiddleware:
             return
         client = (scope.get("client") or ("?",))[0]
         try:
-            await self.gates[name].run(client, lambda: self.app(scope, receive, send))
+            async with self.gates[name].admit(client):
+                await self.app(scope, receive, send)
         except Refused as exc:
             await refuse(send, exc)
 

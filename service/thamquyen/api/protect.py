@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from .admission import AdmissionMiddleware, Receive, Scope, Send
+from .admission import AdmissionMiddleware, Receive, Scope, Send, gates
 from .settings import Settings
 
 ALWAYS = [(b"x-content-type-options", b"nosniff"),
@@ -45,7 +45,8 @@ class SecurityHeaders:
 
 def protect(app: FastAPI, settings: Settings) -> None:
     """Install the gates, the security headers and CORS (outermost, so refusals carry it too)."""
-    app.add_middleware(AdmissionMiddleware, settings=settings)
+    app.state.gates = gates(settings)
+    app.add_middleware(AdmissionMiddleware, gates=app.state.gates)
     app.add_middleware(SecurityHeaders)
     # Public, read-only, no cookies: any origin may read; POST is for /sparql and validation.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],

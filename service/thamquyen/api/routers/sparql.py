@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from ...sparql import strip_comments
+from ..admission import Refused
 from ..body import decode_utf8, media_type, read_body
 from ..conneg import negotiate, prefers_html
 from ..errors import ApiError, responses
@@ -238,10 +239,14 @@ async def _handle(request: Request) -> Response:
         raise ApiError(400, "bad_request", "thiếu tham số “query”.", "the “query” parameter is missing.")
     job = _job(state, query, fields, accept)
     await run_in_threadpool(check_query, query, state)
+    client = request.client.host if request.client else "?"
     try:
-        answer = await run_in_threadpool(lambda: state.executor().run(job))
+        async with request.app.state.gates["query"].admit(client):
+            answer = await run_in_threadpool(lambda: state.executor().run(job))
     except QueryFailed as exc:
         raise query_failure(exc, state.settings.query_timeout) from None
+    except Refused as exc:
+        raise ApiError(exc.status, exc.code, exc.vi, exc.en) from None
     headers = {"Vary": "Accept", "X-Row-Limit": str(job.limit)}
     if answer.truncated:
         headers["X-Truncated"] = "true"
