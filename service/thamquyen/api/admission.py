@@ -9,7 +9,7 @@ nothing; /sparql passes its gate in the router, after the checks that refuse a q
 * named — /api/queries/{name}: the same, on the named queries' own workers (`named_workers`),
   so a flood of /sparql never queues them.
 * validation — POST /api/validate: one running, a few waiting, the rest 503 `busy`.
-* page — /id/…: eight rendered at once, more waiting; so slow pages cannot take every thread.
+* page — /id/…: four rendered at once, more waiting; so slow pages cannot take every thread.
 
 Each gate also caps the requests one client address has inside it (`client_queries`; 429
 `too_many_requests`). Lookups, pages and /health pass no gate: heavy traffic never queues them.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .settings import Settings
 
 Scope = dict
-PAGE_SLOTS = 8  # pages rendered at once: slow pages must not take every thread of the pool
+PAGE_SLOTS = 4  # pages rendered at once: slow pages must not take every thread of the pool
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 
