@@ -61,9 +61,11 @@ class Tally:
             with contextlib.suppress(ValueError, AttributeError):
                 code = response.json().get("error", "")
         self.statuses[kind][f"{status} {code}".strip()] += 1
-        # Query endpoints document their 503s (deadline, busy); lookups, pages, /health have none.
-        documented = status == 503 and code in DOCUMENTED_503 and kind.startswith(
-            ("attack", "sparql", "named-query"))
+        # Query endpoints document their 503s (deadline, busy), pages their 503 busy;
+        # lookups and /health have none.
+        documented = status == 503 and (
+            (code in DOCUMENTED_503 and kind.startswith(("attack", "sparql", "named-query")))
+            or (code == "busy" and kind == "page"))
         if status >= 500 and not documented:
             self.undocumented.append(f"{kind}: {status} {code}")
 
