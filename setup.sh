@@ -24,3 +24,10 @@ if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
     echo "setup.sh: Chromium is missing; browser tests will be skipped (apt-get install chromium chromium-driver)" >&2
   fi
 fi
+if [ "$want_tests" = 1 ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    echo "setup.sh: nginx is missing; the deploy/nginx tests will be skipped (apt-get install nginx)" >&2
+  fi
+fi

@@ -56,6 +56,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="leave out one part (repeatable)")
     r.set_defaults(handler=run_bench)
 
+    from .bench import abuse
+
+    abuse.add_parser(inner)
+
 
 def run_generate(args: argparse.Namespace) -> int:
     """Generate the data and print its manifest summary."""

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from .api.settings import environment_help, from_env
 from .clitext import say
 from .rdfio import InputError, display_path, read_turtle
-from .store import RemoteSettings, RemoteStore, StoreError, knowledge_sources
+from .store import OutcomeUnknown, RemoteSettings, RemoteStore, StoreError, knowledge_sources
 
 EXIT_OK, EXIT_FAIL = 0, 2
 DEFAULT_BATCH_MB = 256.0
@@ -95,6 +95,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
+    from .api.server import server_config
     from .kb import open_kb
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
@@ -114,7 +115,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"Cảnh báo: chưa kết nối được kho dữ liệu, sẽ thử lại khi có yêu cầu — "
               f"the store is not reachable yet, retrying on requests: {exc}", file=sys.stderr)
     app = create_app(settings, kb)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    uvicorn.Server(server_config(app, settings, args.log_level)).run()
     return EXIT_OK
 
 
@@ -142,6 +143,16 @@ def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -
     return requests
 
 
+def outcome_unknown(number: int, total: int, exc: Exception) -> str:
+    """The message when the store stopped answering after it got an update request."""
+    before = f"{number}/{total} phần trước đã được ghi; " if number else ""
+    return (f"Lỗi: kho dữ liệu ngắt kết nối sau khi nhận yêu cầu ghi {number + 1}/{total}: KHÔNG "
+            f"BIẾT yêu cầu đó đã được ghi hay chưa ({before}hãy kiểm tra kho, ví dụ đếm bộ ba, rồi "
+            f"chạy lại `thamquyen load`) — the store dropped the connection after receiving update "
+            f"{number + 1}/{total}: the outcome is unknown; check the store (e.g. count its "
+            f"triples) and run `thamquyen load` again: {exc}")
+
+
 def run_load(args: argparse.Namespace) -> int:
     """Parse everything first (bad Turtle: nothing sent), then replace the remote default graph."""
     env = from_env()
@@ -155,6 +166,9 @@ def run_load(args: argparse.Namespace) -> int:
     for number, update in enumerate(requests):
         try:
             store.update(update)
+        except OutcomeUnknown as exc:
+            print(outcome_unknown(number, len(requests), exc), file=sys.stderr)
+            return EXIT_FAIL
         except StoreError as exc:
             done = "không có gì được ghi" if number == 0 else f"đã ghi {number}/{len(requests)} phần"
             print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({done}) — the store refused the "

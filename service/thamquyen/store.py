@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -16,7 +18,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
-from . import paths
+from . import paths, storedir
 from .rdfio import (
     InputError,
     display_path,
@@ -29,10 +31,15 @@ from .rdfio import (
 from .sparql import bind
 
 Row = dict[str, Node]
+log = logging.getLogger("thamquyen.store")
 
 
 class StoreError(Exception):
     """The store cannot be reached or refused a request (HTTP 503 / exit 2)."""
+
+
+class OutcomeUnknown(StoreError):
+    """An update was sent but its answer never came: it may or may not have been committed."""
 
 
 class Store(Protocol):
@@ -91,6 +98,7 @@ class EmbeddedStore:
         self.store, self.fingerprint, self.location = store, fingerprint, location
         self.lock = threading.Lock()
         self.built_extra: object = None
+        self.in_use: int | None = None  # the IN_USE mark on the store folder (storedir)
 
     @classmethod
     def in_memory(cls, extra: Iterable[Path] = ()) -> EmbeddedStore:
@@ -112,16 +120,18 @@ class EmbeddedStore:
         times faster than on the disk store)."""
         files = knowledge_sources(extra)
         fingerprint = content_hash(files)
-        root = (workdir or paths.work_dir()) / "store"
+        root = storedir.store_root(workdir or paths.work_dir())
         target = root / fingerprint
         built_extra = None
-        if not (target / "READY").exists():
-            built_extra = build_store(files, target, while_writing)
-            for old in root.iterdir():
-                if old.name != fingerprint and old.is_dir():
-                    shutil.rmtree(old, ignore_errors=True)
-        store = cls(ox.Store.read_only(str(target / "oxigraph")), fingerprint, target)
-        store.built_extra = built_extra
+        with storedir.build_lock(root):  # one process builds; the others wait, then open it
+            opened = _open_ready(target)
+            if opened is None:
+                built_extra = build_store(files, target, while_writing)
+                opened = ox.Store.read_only(str(target / "oxigraph"))
+            in_use = storedir.mark_in_use(target)
+            storedir.remove_unused(root, fingerprint)
+        store = cls(opened, fingerprint, target)
+        store.built_extra, store.in_use = built_extra, in_use
         return store
 
     def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
@@ -145,7 +155,26 @@ class EmbeddedStore:
         return len(self.store)
 
     def close(self) -> None:
-        """Nothing to release beyond the Python object."""
+        """Drop the IN_USE mark: another process may now remove this store when it is old."""
+        storedir.release(self.in_use)
+        self.in_use = None
+
+
+def _open_ready(target: Path) -> ox.Store | None:
+    """The complete store at `target`, or None when there is none or it is damaged (a damaged
+    one is set aside with a message, to be rebuilt). Call under the build lock."""
+    if not (target / "READY").exists():
+        shutil.rmtree(target, ignore_errors=True)  # not a store: a leftover of an old version
+        return None
+    try:
+        opened = ox.Store.read_only(str(target / "oxigraph"))
+        opened.query("ASK { ?s ?p ?o }")
+        return opened
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+        aside = storedir.set_aside(target)
+        log.warning("Kho dữ liệu %s bị hỏng (%s); đã chuyển sang %s và sẽ dựng lại — the store is "
+                    "damaged; set aside and rebuilt now.", target.name, exc, aside.name)
+        return None
 
 
 def build_store(files: Sequence[Path], target: Path,
@@ -158,7 +187,7 @@ def build_store(files: Sequence[Path], target: Path,
     memory = ox.Store()
     for f in files:
         _bulk_load(memory, f)
-    tmp = target.with_name(target.name + ".building")
+    tmp = target.with_name(f"{target.name}.building-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -272,8 +301,10 @@ class RemoteStore:
             response = httpx.post(self.settings.update_url, content=update.encode("utf-8"),
                                   headers={"Content-Type": "application/sparql-update"},
                                   auth=auth, timeout=max(self.settings.timeout, 300))
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing reached the store
             raise StoreError(f"{self.settings.update_url}: {exc}") from exc
+        except httpx.HTTPError as exc:  # sent, then the connection broke: committed or not
+            raise OutcomeUnknown(f"{self.settings.update_url}: {exc or type(exc).__name__}") from exc
         if response.status_code >= 300:
             raise StoreError(f"{self.settings.update_url}: HTTP {response.status_code} "
                              f"{response.text[:500]}")

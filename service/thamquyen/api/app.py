@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..kb import KB
 from . import errors, htmlerrors, named, web
+from .protect import protect
 from .routers import apidocs, check, linked_data, lookup, pages, queries, reports, sparql, validate
 from .settings import Settings, from_env
 from .state import ServiceState
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, kb: KB | None = None,
     errors.install(app)
     htmlerrors.install(app)  # browsers get the same errors as pages
     web.install(app.state.service)
+    protect(app, settings)
     app.include_router(lookup.router)
     app.include_router(queries.build_router(catalog))
     app.include_router(validate.router)

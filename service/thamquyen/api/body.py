@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from starlette.requests import ClientDisconnect
 
 from .errors import ApiError
 
@@ -21,11 +22,16 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Nobody is left to read an answer; an ApiError is handled quietly (no traceback).
+        raise ApiError(400, "client_disconnected", "máy khách đã ngắt kết nối giữa chừng.",
+                       "the client disconnected during the upload.") from None
     return b"".join(chunks)
 
 

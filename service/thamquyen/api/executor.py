@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +34,7 @@ import pyoxigraph as ox
 
 from ..store import EmbeddedStore, RemoteSettings, StoreError
 from . import worker
+from .queryguard import parsed_service
 
 log = logging.getLogger("thamquyen.api.sparql")
 
@@ -46,6 +49,7 @@ class QueryJob:
     limit: int
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    max_bytes: int = 0  # largest answer body (0: no cap)
 
 
 @dataclass
@@ -58,7 +62,8 @@ class QueryAnswer:
 
 
 class QueryFailed(Exception):
-    """A query that did not give an answer: kind is syntax, timeout, busy, not_acceptable, error."""
+    """A query that did not give an answer: kind is syntax, timeout, busy, unavailable,
+    not_acceptable, federation, too_complex, too_large or error."""
 
     def __init__(self, kind: str, message: str = ""):
         super().__init__(message or kind)
@@ -74,6 +79,15 @@ class Executor(Protocol):
     def close(self) -> None:
         """Stop workers, close connections."""
 
+    def problem(self) -> str | None:
+        """Why no query can run now, or None."""
+
+
+def _refuse_federation(job: QueryJob) -> None:
+    """The parsed-query check, for executors without a network-less worker in between."""
+    if parsed_service(job.query):
+        raise QueryFailed("federation", "SERVICE")
+
 
 def _answer(raw: tuple) -> QueryAnswer:
     if raw[0] == "ok":
@@ -84,6 +98,13 @@ def _answer(raw: tuple) -> QueryAnswer:
 # ---------------------------------------------------------------- embedded, persistent
 
 
+STARTUP_SECONDS = 60.0
+
+
+class _KilledFromOutside(Exception):
+    """The worker got SIGKILL from another process while running a query."""
+
+
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen
@@ -91,28 +112,77 @@ class _Worker:
 
 
 class WorkerPool:
-    """Worker processes over the persistent store; killed and replaced on timeout."""
+    """Worker processes over the persistent store; killed and replaced on timeout.
 
-    def __init__(self, location: Path, size: int, timeout: float):
-        self.location, self.timeout = str(location), timeout
+    A worker that cannot be started (no file descriptors, no memory) is retried in the
+    background with a growing pause until it starts; meanwhile `problem()` says why."""
+
+    def __init__(self, location: Path, size: int, timeout: float, memory_mb: int = 0):
+        self.location, self.timeout, self.memory_mb = str(location), timeout, memory_mb
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
         self.live: set[_Worker] = set()
         self.lock = threading.Lock()
+        self.failure: str | None = None
         for _ in range(max(1, size)):
-            self.idle.put(self._start())
+            try:
+                self.idle.put(self._start())
+            except OSError as exc:
+                self._note_failure(exc)
+                self._refill()
 
     def _start(self) -> _Worker:
         """A fresh `python -m thamquyen.api.worker` talking over a socket pair."""
         mine, theirs = socket.socketpair()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "thamquyen.api.worker", str(theirs.fileno()), self.location],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
-        theirs.close()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "thamquyen.api.worker", str(theirs.fileno()), self.location,
+                 str(self.memory_mb)],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                env={**os.environ, "RUST_BACKTRACE": "0"})  # one line per crash in the log
+        except BaseException:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
         started = _Worker(process, Connection(mine.detach()))
         with self.lock:
             self.live.add(started)
-        return started
+        try:  # ready: left the network, parser loaded (a fresh worker answers at once)
+            if started.conn.poll(STARTUP_SECONDS) and started.conn.recv() == "ready":
+                return started
+        except (EOFError, OSError):
+            pass
+        self._stop(started)
+        raise OSError(f"the worker process did not start (exit {process.returncode})")
+
+    def _note_failure(self, exc: OSError) -> None:
+        self.failure = f"không khởi động được tiến trình truy vấn — cannot start a SPARQL worker: {exc}"
+        log.warning("%s", self.failure)
+
+    def _refill(self) -> None:
+        """Start one worker in the background, retrying with back-off until it starts."""
+
+        def restart() -> None:
+            pause = 0.2
+            while not self.closed:
+                try:
+                    self.idle.put(self._start())
+                except OSError as exc:
+                    self._note_failure(exc)
+                    time.sleep(pause)
+                    pause = min(pause * 2, 5.0)
+                    continue
+                self.failure = None
+                return
+
+        threading.Thread(target=restart, name="thamquyen-worker-restart", daemon=True).start()
+
+    def problem(self) -> str | None:
+        """Why no query can run now (no live worker and starting one failed), else None."""
+        with self.lock:
+            alive = len(self.live)
+        return self.failure if alive == 0 and self.failure else None
 
     def _stop(self, w: _Worker) -> None:
         with self.lock:
@@ -126,35 +196,50 @@ class WorkerPool:
     def _replace(self, w: _Worker) -> None:
         """Kill a worker now and start its successor in the background."""
         self._stop(w)
-
-        def restart() -> None:
-            if not self.closed:
-                self.idle.put(self._start())
-
-        threading.Thread(target=restart, name="thamquyen-worker-restart", daemon=True).start()
+        self._refill()
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Run on an idle worker; past the deadline the worker is killed (503 timeout)."""
-        for _attempt in range(2):
-            try:
-                w = self.idle.get(timeout=self.timeout)
-            except queue.Empty as exc:
-                raise QueryFailed("busy", "every SPARQL worker is busy") from exc
+        deadline = time.monotonic() + self.timeout
+        for _attempt in range(3):
+            w = self._take()
             try:
                 w.conn.send(asdict(job))
             except (BrokenPipeError, OSError):
                 self._replace(w)  # it died while idle: the query never ran, try another
                 continue
-            return self._wait(w)
-        raise QueryFailed("error", "SPARQL workers keep failing")
+            try:
+                return self._wait(w, deadline)
+            except _KilledFromOutside:
+                continue  # killed by someone else (operator, OOM killer): once more on a fresh one
+        raise QueryFailed("too_large", "SPARQL workers keep dying")
 
-    def _wait(self, w: _Worker) -> QueryAnswer:
+    def _take(self) -> _Worker:
+        """An idle worker; callers are admitted no faster than workers exist, so a long wait
+        means the pool is broken (restarts failing): answer at once rather than hang."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                return self.idle.get(timeout=0.5)
+            except queue.Empty:
+                problem = self.problem()
+                if problem:
+                    raise QueryFailed("unavailable", problem) from None
+                if time.monotonic() > deadline:
+                    raise QueryFailed("busy", "every SPARQL worker is busy") from None
+
+    def _wait(self, w: _Worker, deadline: float) -> QueryAnswer:
         try:
-            ready = w.conn.poll(self.timeout)
+            ready = w.conn.poll(max(0.0, deadline - time.monotonic()))
             raw = w.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
             self._replace(w)
-            raise QueryFailed("error", "the SPARQL worker stopped") from exc
+            code = w.process.returncode
+            log.warning("SPARQL worker %s died during a query (exit %s)", w.process.pid, code)
+            if code == -signal.SIGKILL and time.monotonic() < deadline:
+                raise _KilledFromOutside from exc
+            # SIGABRT: over its memory cap (RLIMIT_AS); SIGSEGV: out of stack
+            raise QueryFailed("too_large", "worker died") from exc
         if raw is None:
             log.warning("query stopped after %.1f s; worker %s killed", self.timeout, w.process.pid)
             self._replace(w)
@@ -187,6 +272,7 @@ class ThreadExecutor:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Run the query; answer 503 at the deadline (the thread runs on)."""
+        _refuse_federation(job)
         box: list[tuple] = []
 
         def target() -> None:
@@ -204,6 +290,10 @@ class ThreadExecutor:
 
     def close(self) -> None:
         """Nothing to stop."""
+
+    def problem(self) -> str | None:
+        """Always able to run."""
+        return None
 
 
 # ---------------------------------------------------------------- remote
@@ -245,6 +335,7 @@ class RemoteExecutor:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Forward, parse the streamed answer into terms, write it in the negotiated format."""
+        _refuse_federation(job)
         data = [("query", job.query)]
         data += [("default-graph-uri", g) for g in job.default_graphs]
         data += [("named-graph-uri", g) for g in job.named_graphs]
@@ -288,7 +379,7 @@ class RemoteExecutor:
             variables = ([v.value for v in result.variables]
                          if isinstance(result, ox.QuerySolutions) else None)
             media, fmt = job.table
-            return ("ok", media, *render(result, variables, fmt, job.limit))
+            return _capped(job, media, *render(result, variables, fmt, job.limit))
         rdf = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE}.get(kind)
         if rdf is None:
@@ -297,20 +388,31 @@ class RemoteExecutor:
             return ("not_acceptable", "graph")
         media, fmt = job.graph
         triples = (q.triple for q in ox.parse(reader, format=rdf))
-        return ("ok", media, *render(triples, None, fmt, job.limit))
+        return _capped(job, media, *render(triples, None, fmt, job.limit))
 
     def close(self) -> None:
         """Close the HTTP connections."""
         self.client.close()
 
+    def problem(self) -> str | None:
+        """The remote store's state is reported by /health's own probe."""
+        return None
+
+
+def _capped(job: QueryJob, media: str, body: bytes, truncated: bool) -> tuple:
+    """The answer tuple, or too_large when the body is over the job's cap."""
+    if job.max_bytes and len(body) > job.max_bytes:
+        return ("too_large", str(len(body)))
+    return ("ok", media, body, truncated)
+
 
 def make_executor(store: object, remote: RemoteSettings | None, timeout: float,
-                  workers: int) -> Executor:
+                  workers: int, memory_mb: int = 0) -> Executor:
     """The executor that fits the store."""
     if remote is not None:
         return RemoteExecutor(remote, timeout)
     if isinstance(store, EmbeddedStore) and store.location is not None:
-        return WorkerPool(store.location / "oxigraph", workers, timeout)
+        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb)
     if isinstance(store, EmbeddedStore):
         log.warning("in-memory store: /sparql timeouts are soft (the query is not stopped)")
         return ThreadExecutor(store.store, timeout)

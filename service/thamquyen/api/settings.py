@@ -29,6 +29,18 @@ class Settings:
     workdir: Path | None = None
     sparql_workers: int = 2
     yasgui_dir: Path | None = None
+    sparql_queue: int = 16
+    named_workers: int = 1
+    client_queries: int = 4
+    max_query_kb: float = 256.0
+    max_query_depth: int = 100
+    max_result_mb: float = 32.0
+    worker_memory_mb: int = 2048
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
+    keep_alive: float = 5.0
+    max_connections: int = 2000
+    public_url: str | None = None
 
     @property
     def remote(self) -> RemoteSettings | None:
@@ -37,6 +49,11 @@ class Settings:
             return None
         return RemoteSettings(query_url=self.endpoint, update_url=self.update_endpoint,
                               user=self.user, password=self.password, timeout=self.timeout)
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL (no trailing slash): set, or built from host and port."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -71,6 +88,28 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_WORKDIR", "workdir", "working folder of the embedded store (default .thamquyen/)"),
     ("THAMQUYEN_SPARQL_WORKERS", "sparql_workers", "worker processes that run /sparql queries on "
                                                    "the embedded store (default 2)"),
+    ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
+                                                 "queries on the embedded store (default 1)"),
+    ("THAMQUYEN_SPARQL_QUEUE", "sparql_queue", "queries that may wait for a free worker; more "
+                                               "get 503 busy at once (default 16)"),
+    ("THAMQUYEN_CLIENT_QUERIES", "client_queries", "queries (/sparql, named queries, validation) "
+                                                   "one client address may have in flight (default 4)"),
+    ("THAMQUYEN_MAX_QUERY_KB", "max_query_kb", "longest /sparql query text, in KB (default 256)"),
+    ("THAMQUYEN_MAX_QUERY_DEPTH", "max_query_depth", "deepest nesting of { ( [ in a query "
+                                                     "(default 100)"),
+    ("THAMQUYEN_MAX_RESULT_MB", "max_result_mb", "largest /sparql answer, in MB (default 32)"),
+    ("THAMQUYEN_WORKER_MEMORY_MB", "worker_memory_mb", "address space of one SPARQL worker, in MB; "
+                                                       "0 for no cap (default 2048)"),
+    ("THAMQUYEN_HEADER_TIMEOUT", "header_timeout", "seconds a client has to send the request "
+                                                   "headers (default 10)"),
+    ("THAMQUYEN_BODY_TIMEOUT", "body_timeout", "seconds a client has to send the whole request "
+                                               "(default 60)"),
+    ("THAMQUYEN_KEEP_ALIVE", "keep_alive", "seconds an idle kept-alive connection stays open "
+                                           "(default 5)"),
+    ("THAMQUYEN_MAX_CONNECTIONS", "max_connections", "open connections at most; more are closed "
+                                                     "at once (default 2000)"),
+    ("THAMQUYEN_PUBLIC_URL", "public_url", "the service's public base URL, e.g. https://thamquyen.example.vn "
+                                           "(default http://HOST:PORT; the Host header is never trusted)"),
     ("THAMQUYEN_YASGUI_DIR", "yasgui_dir", "folder holding yasgui.min.js/.css (default: "
                                            "node_modules/@zazuko/yasgui/build after `npm ci`)"),
 )

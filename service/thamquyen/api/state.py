@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
-from .executor import Executor, make_executor
+from .executor import Executor, WorkerPool, make_executor
 from .settings import Settings, find_yasgui
 
 log = logging.getLogger("thamquyen.api")
@@ -32,6 +32,7 @@ class ServiceState:
         self._kb = kb
         self._own_kb = kb is None
         self._executor: Executor | None = None
+        self._named_executor: Executor | None = None
         self._shapes: rdflib.Graph | None = None
         self._lock = threading.Lock()
         self._count: tuple[float, int] | None = None
@@ -64,8 +65,33 @@ class ServiceState:
                 if self._executor is None:
                     s = self.settings
                     self._executor = make_executor(store, s.remote, s.query_timeout,
-                                                   s.sparql_workers)
+                                                   s.sparql_workers, s.worker_memory_mb)
         return self._executor
+
+    def named_executor(self) -> Executor:
+        """The executor of the named queries: worker processes of their own on the embedded
+        store, so that /sparql traffic never queues them; the /sparql one otherwise."""
+        shared = self.executor()
+        if not isinstance(shared, WorkerPool):
+            return shared
+        if self._named_executor is None:
+            with self._lock:
+                if self._named_executor is None:
+                    s = self.settings
+                    self._named_executor = make_executor(self.store, None, s.query_timeout,
+                                                         s.named_workers, s.worker_memory_mb)
+        return self._named_executor
+
+    def query_problem(self) -> str | None:
+        """Why queries cannot run now (no worker, store folder gone), or None; for /health."""
+        if self._executor is None:
+            return None
+        store = self._kb.store if self._kb is not None else None
+        if isinstance(store, EmbeddedStore) and store.location is not None \
+                and not (store.location / "oxigraph").is_dir():
+            return "thư mục kho dữ liệu đã bị xoá — the store folder was removed"
+        named = self._named_executor
+        return self._executor.problem() or (named.problem() if named is not None else None)
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per app (the store does not change while the service runs)."""
@@ -101,14 +127,16 @@ class ServiceState:
         """Open what can be opened now; a store that is down is retried on the next request."""
         try:
             self.executor()
+            self.named_executor()
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
 
     def close(self) -> None:
         """Stop the workers and release the store."""
-        if self._executor is not None:
-            self._executor.close()
-            self._executor = None
+        for executor in (self._executor, self._named_executor):
+            if executor is not None:
+                executor.close()
+        self._executor = self._named_executor = None
         if self._own_kb and self._kb is not None:
             self._kb.store.close()
             self._kb = None

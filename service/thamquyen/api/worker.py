@@ -1,19 +1,43 @@
 """A SPARQL worker process: opens the persistent store read-only and answers one query at a time.
 
-Started by the parent as `python -m thamquyen.api.worker FD PATH` (FD: its end of a socket pair).
-The parent kills the process when a query runs past its deadline (a thread cannot be killed
-and pyoxigraph has no query timeout), then starts a fresh one.
+Started by the parent as `python -m thamquyen.api.worker FD PATH MEMORY_MB` (FD: its end of a
+socket pair). The parent kills the process when a query runs past its deadline (a thread cannot
+be killed and pyoxigraph has no query timeout), then starts a fresh one.
+
+Before it opens the store the process leaves the network (a network namespace of its own with
+no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
+so this is what makes federation impossible even for a query the checks did not catch.
+Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
 """
 
 from __future__ import annotations
 
+import ctypes
+import resource
 import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
+from .queryguard import QueryRefused, federation_refused, parsed_service
 from .results import render
+
+CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+
+
+def no_network() -> bool:
+    """Move this (single-threaded) process into an empty network namespace; False if the OS
+    does not allow it (then only the query checks stand between a query and the network)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (0: no cap)."""
+    if megabytes > 0:
+        cap = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 def dataset_options(job: dict) -> dict[str, Any]:
@@ -29,6 +53,11 @@ def dataset_options(job: dict) -> dict[str, Any]:
 def run_job(store: ox.Store, job: dict) -> tuple:
     """Run one query; the answer is ("ok", media, body, truncated) or (kind, message)."""
     try:
+        if parsed_service(job["query"]):
+            raise federation_refused()
+    except QueryRefused as exc:
+        return (exc.kind, exc.message)
+    try:
         result = store.query(job["query"], **dataset_options(job))
     except SyntaxError as exc:
         return ("syntax", str(exc))
@@ -42,12 +71,20 @@ def run_job(store: ox.Store, job: dict) -> tuple:
         return ("not_acceptable", "table" if job["graph"] else "graph")
     media, fmt = chosen
     body, truncated = render(result, variables, fmt, job["limit"])
+    cap = job.get("max_bytes") or 0
+    if cap and len(body) > cap:
+        return ("too_large", str(len(body)))
     return ("ok", media, body, truncated)
 
 
 def serve(conn: Connection, location: str) -> None:
     """The worker's loop: a job dict in, an answer tuple out; None or a closed pipe ends it."""
     store = None
+    parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
+    try:
+        conn.send("ready")
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             job = conn.recv()
@@ -59,13 +96,25 @@ def serve(conn: Connection, location: str) -> None:
             if store is None:
                 store = ox.Store.read_only(location)
             answer = run_job(store, job)
+        except MemoryError:
+            answer = ("too_large", "memory")
         except Exception as exc:  # reported to the parent as a failed query, never raised
-            answer = ("error", f"{type(exc).__name__}: {exc}")
+            text = str(exc).replace(location, "<kho>")  # no machine path reaches a client
+            answer = ("error", f"{type(exc).__name__}: {text[:300]}")
         try:
             conn.send(answer)
         except (BrokenPipeError, OSError):
             return
 
 
-if __name__ == "__main__":  # python -m thamquyen.api.worker SOCKET_FD STORE_PATH
-    serve(Connection(int(sys.argv[1])), sys.argv[2])
+def main(argv: list[str]) -> None:
+    """python -m thamquyen.api.worker SOCKET_FD STORE_PATH [MEMORY_MB]"""
+    if not no_network():
+        print("thamquyen worker: cannot leave the network (no network namespace); "
+              "SERVICE is refused by the query checks only", file=sys.stderr)
+    limit_memory(int(argv[3]) if len(argv) > 3 else 0)
+    serve(Connection(int(argv[1])), argv[2])
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -131,6 +131,9 @@ async def health(request: Request) -> JSONResponse:
 
     try:
         body = await run_in_threadpool(work)
+        problem = state.query_problem()
+        if problem:
+            raise StoreError(problem)
     except StoreError as exc:
         return JSONResponse({"error": "store_unavailable",
                              "detail": f"kho dữ liệu không truy cập được — the store cannot be "

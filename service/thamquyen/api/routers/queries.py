@@ -69,7 +69,7 @@ def run(state: ServiceState, query: Any, values: dict[str, str], media: str) -> 
     bindings = bindings_for(query, values, state.kb())
     job = QueryJob(query=bind(query.text, bindings), table=FORMATS[media], graph=None,
                    limit=state.settings.row_limit)
-    return state.executor().run(job)
+    return state.named_executor().run(job)
 
 
 def _render(answer: QueryAnswer) -> Response:
@@ -82,11 +82,27 @@ def _render(answer: QueryAnswer) -> Response:
     return JSONResponse({"variables": variables, "rows": rows}, headers=headers)
 
 
+def refuse_unknown_or_repeated(request: Request, known: set[str]) -> None:
+    """400 for a parameter the query does not take or one given twice (never silently used)."""
+    given = [key for key, _ in request.query_params.multi_items()]
+    unknown = sorted(set(given) - known)
+    repeated = sorted({key for key in given if given.count(key) > 1})
+    if unknown:
+        expected = ", ".join(sorted(known)) or "—"
+        raise ApiError(400, "bad_request",
+                       f"truy vấn này không có tham số {', '.join(unknown)}; tham số hợp lệ: {expected}.",
+                       f"this query has no parameter {', '.join(unknown)}; its parameters: {expected}.")
+    if repeated:
+        raise ApiError(400, "bad_request", f"tham số {', '.join(repeated)} chỉ được có một lần.",
+                       f"the parameter {', '.join(repeated)} may appear only once.")
+
+
 def _operation(query: Any):
     """An endpoint function whose signature declares the query's parameters to FastAPI."""
     names = {f"p{i}": p.name for i, p in enumerate(query.params)}
 
     async def endpoint(request: Request, **kwargs: Any) -> Response:
+        refuse_unknown_or_repeated(request, set(names.values()))
         state = service(request)
         media = negotiate(request.headers.get("accept"), list(FORMATS))
         if media is None:

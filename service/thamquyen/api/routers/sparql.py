@@ -16,11 +16,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from ...sparql import strip_comments
+from ..admission import Refused
 from ..body import decode_utf8, media_type, read_body
 from ..conneg import negotiate, prefers_html
 from ..errors import ApiError, responses
 from ..executor import QueryFailed, QueryJob
 from ..named import is_iri, yasgui_tabs
+from ..queryguard import QueryRefused, check_shape
 from ..results import GRAPH_TYPES, TABLE_TYPES, content_type
 from ..state import ServiceState, service
 
@@ -29,8 +31,6 @@ router = APIRouter()
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _PROLOGUE = re.compile(r"""\s*(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>|VERSION\s+(?:"[^"]*"|'[^']*'))""",
                        re.IGNORECASE)
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(?:<|\?|\$|[A-Za-z_][\w.-]*:)", re.IGNORECASE)
 
 
 def query_form(query: str) -> str | None:
@@ -41,11 +41,6 @@ def query_form(query: str) -> str | None:
         position = match.end()
     word = re.match(r"\s*([A-Za-z]+)", text[position:])
     return word.group(1).upper() if word else None
-
-
-def uses_service(query: str) -> bool:
-    """True if the query calls another endpoint (SERVICE), outside strings and comments."""
-    return bool(_SERVICE.search(_STRINGS.sub('""', strip_comments(query))))
 
 
 def _one(fields: list[tuple[str, str]], name: str) -> str | None:
@@ -104,10 +99,6 @@ def _job(state: ServiceState, query: str, fields: list[tuple[str, str]], accept:
                        "SELECT, ASK, CONSTRUCT, DESCRIBE.",
                        "this is a SPARQL Update, not a query; /sparql takes SELECT, ASK, CONSTRUCT, "
                        "DESCRIBE only.")
-    if uses_service(query):
-        raise ApiError(400, "federation_disabled",
-                       "truy vấn liên kết (SERVICE) bị tắt ở điểm truy vấn này.",
-                       "federated queries (SERVICE) are disabled on this endpoint.")
     table_media = negotiate(accept, list(TABLE_TYPES))
     graph_media = negotiate(accept, list(GRAPH_TYPES))
     needed = table_media if form in ("SELECT", "ASK") else graph_media if form in (
@@ -119,6 +110,7 @@ def _job(state: ServiceState, query: str, fields: list[tuple[str, str]], accept:
         table=(table_media, TABLE_TYPES[table_media]) if table_media else None,
         graph=(graph_media, GRAPH_TYPES[graph_media]) if graph_media else None,
         limit=state.settings.row_limit,
+        max_bytes=int(state.settings.max_result_mb * 1024 * 1024),
         default_graphs=_graphs(fields, "default-graph-uri"),
         named_graphs=_graphs(fields, "named-graph-uri"))
 
@@ -147,6 +139,8 @@ def query_failure(exc: QueryFailed, timeout: float) -> ApiError:
                         "the server is busy with other queries; try again later.")
     if exc.kind == "not_acceptable":
         return not_acceptable(exc.message)
+    if exc.kind in ("federation", "too_complex", "too_large", "unavailable"):
+        return refusal(exc.kind, exc.message)
     return ApiError(503, "query_failed", f"truy vấn không chạy được: {exc.message}",
                     f"the query failed: {exc.message}")
 
@@ -171,6 +165,44 @@ SPARQL_POST_BODY = {
                                              "named-graph-uri": {"type": "string"}}}},
     }},
 }
+def refusal(kind: str, message: str = "") -> ApiError:
+    """The answer to a query refused before or while it ran (federation, depth, size, pool)."""
+    if kind == "federation":
+        return ApiError(400, "federation_disabled",
+                        "truy vấn liên kết (SERVICE) bị tắt ở điểm truy vấn này; máy chủ không gọi "
+                        "tới điểm truy vấn nào khác.",
+                        "federated queries (SERVICE) are disabled on this endpoint; the server "
+                        "calls no other endpoint.")
+    if kind == "too_complex":
+        return ApiError(400, "query_too_complex",
+                        f"truy vấn lồng nhau quá sâu ({message} tầng ngoặc {{ ( [); hãy viết phẳng hơn.",
+                        f"the query nests too deeply ({message} levels of {{ ( [); flatten it.")
+    if kind == "too_long":
+        return ApiError(413, "query_too_long",
+                        f"truy vấn dài quá {message} KB; hãy rút gọn (ví dụ bớt khối VALUES).",
+                        f"the query is longer than {message} KB; shorten it (e.g. smaller VALUES).")
+    if kind == "too_large":
+        return ApiError(503, "query_too_large",
+                        "truy vấn cần nhiều bộ nhớ hơn hoặc trả về nhiều dữ liệu hơn mức cho phép nên "
+                        "đã bị dừng; hãy thu hẹp truy vấn (LIMIT, điều kiện lọc, bớt chuỗi lớn).",
+                        "the query needed more memory or gave a bigger answer than allowed and was "
+                        "stopped; narrow it down (LIMIT, filters, no huge strings).")
+    return ApiError(503, "no_worker",
+                    f"hiện không có tiến trình nào chạy được truy vấn; hãy thử lại sau. ({message})",
+                    f"no worker can run queries right now; try again later. ({message})")
+
+
+def check_query(query: str, state: ServiceState) -> None:
+    """Length, nesting and the SERVICE keyword, before any engine sees the query."""
+    settings = state.settings
+    if len(query.encode("utf-8")) > settings.max_query_kb * 1024:
+        raise refusal("too_long", f"{settings.max_query_kb:g}")
+    try:
+        check_shape(query, settings.max_query_depth)
+    except QueryRefused as exc:
+        raise refusal(exc.kind, exc.message) from None
+
+
 DOC = responses(400, 403, 406, 413, 415, 503)
 OK_DOC = {200: {"description": "SPARQL results (JSON, XML, CSV, TSV) or a graph (Turtle, "
                                "N-Triples, JSON-LD, RDF/XML), chosen by Accept",
@@ -203,15 +235,20 @@ async def _handle(request: Request) -> Response:
         if request.method == "GET" and prefers_html(accept):
             return yasgui_page(request, state)
         if request.method == "GET":
-            return service_description(request, accept)
+            return service_description(state.settings.base_url + "/sparql", accept)
         raise ApiError(400, "bad_request", "thiếu tham số “query”.", "the “query” parameter is missing.")
     if request.method == "GET" and prefers_html(accept):  # a browser following a link
         return yasgui_page(request, state, query)
     job = _job(state, query, fields, accept)
+    await run_in_threadpool(check_query, query, state)
+    client = request.client.host if request.client else "?"
     try:
-        answer = await run_in_threadpool(lambda: state.executor().run(job))
+        async with request.app.state.gates["query"].admit(client):
+            answer = await run_in_threadpool(lambda: state.executor().run(job))
     except QueryFailed as exc:
         raise query_failure(exc, state.settings.query_timeout) from None
+    except Refused as exc:
+        raise ApiError(exc.status, exc.code, exc.vi, exc.en) from None
     headers = {"Vary": "Accept", "X-Row-Limit": str(job.limit)}
     if answer.truncated:
         headers["X-Truncated"] = "true"
@@ -231,7 +268,7 @@ def yasgui_page(request: Request, state: ServiceState, query: str | None = None)
     })
 
 
-def service_description(request: Request, accept: str | None) -> Response:
+def service_description(endpoint: str, accept: str | None) -> Response:
     """A SPARQL service description of this endpoint (Turtle, N-Triples, JSON-LD, RDF/XML)."""
     offers = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
               "application/rdf+xml": "xml"}
@@ -242,7 +279,7 @@ def service_description(request: Request, accept: str | None) -> Response:
     formats = rdflib.Namespace("http://www.w3.org/ns/formats/")
     graph = rdflib.Graph()
     graph.bind("sd", sd)
-    node = rdflib.URIRef(str(request.url.replace(query="")))
+    node = rdflib.URIRef(endpoint)  # configured, never the client's Host header
     graph.add((node, rdflib.RDF.type, sd.Service))
     graph.add((node, sd.endpoint, node))
     graph.add((node, sd.supportedLanguage, sd.SPARQL11Query))

@@ -1,0 +1,124 @@
+"""The HTTP server's own defences (uvicorn with h11): read deadlines, a connection cap, JSON 400s.
+
+uvicorn has a keep-alive timeout but none for reading a request: a client that sends its
+headers one byte a minute keeps its connection for ever, and enough of them exhaust the file
+descriptors. Here every connection must deliver its headers within `header_timeout` and its
+whole request within `body_timeout`, or it is closed; past `max_connections` open connections a
+new one is closed at once. A production deployment still belongs behind a reverse proxy
+(deploy/nginx.conf), which does this before a single byte reaches Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .settings import Settings
+
+BAD_REQUEST = json.dumps({"error": "bad_request",
+                          "detail": "yêu cầu HTTP không hợp lệ hoặc dòng/tiêu đề quá dài (tối đa 64 KB); "
+                                    "truy vấn dài hãy gửi bằng POST — invalid HTTP request or request "
+                                    "line/headers too long (64 KB at most); send long queries by POST."},
+                         ensure_ascii=False).encode("utf-8")
+MAX_HEAD_BYTES = 64 * 1024
+
+
+class GuardedH11Protocol(H11Protocol):
+    """H11Protocol with header and body read deadlines, a connection cap and a JSON 400."""
+
+    header_timeout = 10.0
+    body_timeout = 60.0
+    max_connections = 2000
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.max_connections:
+            transport.abort()
+            return
+        self._arm(self.header_timeout, headers_only=True)
+
+    def _arm(self, seconds: float, headers_only: bool) -> None:
+        self._cancel_read_deadline()
+        self._read_deadline = self.loop.call_later(seconds, self._read_too_slow, headers_only)
+
+    def _cancel_read_deadline(self) -> None:
+        handle: asyncio.TimerHandle | None = getattr(self, "_read_deadline", None)
+        if handle is not None:
+            handle.cancel()
+        self._read_deadline = None
+
+    def _read_too_slow(self, headers_only: bool) -> None:
+        if headers_only and self.conn.their_state is not h11.IDLE:
+            return
+        if self.conn.their_state not in (h11.DONE, h11.MUST_CLOSE, h11.CLOSED):
+            self.transport.close()
+
+    def handle_events(self) -> None:
+        """After h11 has the headers, the rest of the request gets the body deadline."""
+        had_cycle = self.cycle
+        super().handle_events()
+        if self.cycle is not None and self.cycle is not had_cycle:
+            self._arm(self.body_timeout, headers_only=False)
+        if self.conn.their_state in (h11.DONE, h11.MUST_CLOSE):
+            self._cancel_read_deadline()
+
+    def on_response_complete(self) -> None:
+        """A kept-alive connection has the header deadline again for its next request."""
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._arm(max(self.header_timeout, self.timeout_keep_alive), headers_only=True)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_read_deadline()
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """The protocol-level 400 (bad request line, headers too long) as our JSON document."""
+        if self.conn.our_state is not h11.IDLE:
+            self.transport.close()
+            return
+        headers = [("content-type", "application/json"), ("connection", "close"),
+                   ("content-length", str(len(BAD_REQUEST)))]
+        try:
+            self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers)))
+            self.transport.write(self.conn.send(h11.Data(data=BAD_REQUEST)))
+            self.conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError:
+            self.transport.close()
+            return
+        # Closing with unread input would reset the connection and the client would never see
+        # the answer: say we are done writing, swallow what is still coming, close soon after.
+        self._draining = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(2.0, self.transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        """Normal input goes to h11; after a protocol-level 400 it is read and dropped."""
+        if getattr(self, "_draining", False):
+            return
+        super().data_received(data)
+
+
+def protocol_for(settings: Settings) -> type[GuardedH11Protocol]:
+    """The protocol class carrying these settings' deadlines and cap."""
+    return type("ThamquyenH11Protocol", (GuardedH11Protocol,), {
+        "header_timeout": settings.header_timeout, "body_timeout": settings.body_timeout,
+        "max_connections": settings.max_connections})
+
+
+def server_config(app: Any, settings: Settings, log_level: str = "info") -> uvicorn.Config:
+    """uvicorn's configuration for the service: h11 with our deadlines, keep-alive, caps."""
+    return uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level=log_level,
+        http=protocol_for(settings), timeout_keep_alive=max(1, int(settings.keep_alive)),
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES, backlog=2048,
+        # uvicorn answers 503 itself past this many requests in progress: a last resort, the
+        # admission gates answer far earlier for heavy requests
+        limit_concurrency=settings.max_connections + 1, timeout_graceful_shutdown=5,
+        server_header=False)

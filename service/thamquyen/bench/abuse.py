@@ -1,0 +1,354 @@
+"""`thamquyen bench abuse`: real clients with mixed traffic while an attack mix runs.
+
+Legitimate clients (each with an address of its own, given as X-Forwarded-For, which the
+service trusts from loopback only) ask who-holds, open pages, run named queries and small SPARQL
+queries and poll /health. Meanwhile attackers send runaway queries, SERVICE calls aimed at a
+listener of ours, memory bombs, deeply nested queries, large and deep documents to validate,
+connections that never finish their headers, and (when the server's process id is known) kill
+SPARQL workers. The report: latency percentiles and statuses per kind of request, the 5xx that
+are not documented refusals, and how many connections reached the SERVICE listener.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+# 503s the service documents for heavy or hostile requests (docs/service.md).
+DOCUMENTED_503 = {"busy", "query_timeout", "query_too_large", "no_worker", "validation_timeout"}
+ID = "https://w3id.org/thamquyen/id/"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+POWERS = ("PREFIX tq: <https://w3id.org/thamquyen/ontology#> "
+          "SELECT ?p WHERE { ?p a tq:Power } LIMIT 200")
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+@dataclass
+class Tally:
+    """Latencies and statuses per kind of request."""
+
+    seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    undocumented: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, started: float, response: httpx.Response | None, error: str = "") -> None:
+        """Record one answer (or a transport error)."""
+        self.seconds[kind].append(time.monotonic() - started)
+        if response is None:
+            self.statuses[kind][f"error:{error}"] += 1
+            if not kind.startswith("attack"):
+                self.undocumented.append(f"{kind}: {error}")
+            return
+        status = response.status_code
+        code = ""
+        if status >= 400 and response.headers.get("content-type", "").startswith("application/json"):
+            with contextlib.suppress(ValueError, AttributeError):
+                code = response.json().get("error", "")
+        self.statuses[kind][f"{status} {code}".strip()] += 1
+        # Query endpoints document their 503s (deadline, busy), pages their 503 busy;
+        # lookups and /health have none.
+        documented = status == 503 and (
+            (code in DOCUMENTED_503 and kind.startswith(("attack", "sparql", "named-query")))
+            or (code == "busy" and kind == "page"))
+        if status >= 500 and not documented:
+            self.undocumented.append(f"{kind}: {status} {code}")
+
+    def summary(self) -> dict:
+        """Counts, p50/p99/max in ms and statuses per kind."""
+        out = {}
+        for kind, values in sorted(self.seconds.items()):
+            ordered = sorted(values)
+            out[kind] = {"n": len(ordered), "p50_ms": percentile(ordered, 0.5),
+                         "p99_ms": percentile(ordered, 0.99),
+                         "max_ms": round(1000 * ordered[-1], 1), "statuses": dict(self.statuses[kind])}
+        return out
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    """The q-quantile of sorted seconds, in ms."""
+    return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+class Trap:
+    """A listener that counts connections: SERVICE attacks aim here."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port, self.connections = self.sock.getsockname()[1], 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+@dataclass
+class Plan:
+    """What to run: the service URL, clients, duration, and the attacks."""
+
+    url: str
+    clients: int = 100
+    seconds: float = 60.0
+    attack: bool = True
+    server_pid: int | None = None
+    slow_headers: int = 500
+    seed: int = 1
+
+
+async def legit_client(number: int, plan: Plan, powers: list[str], tally: Tally, stop: float) -> None:
+    """One legal officer / integrator: a random mix of the everyday requests."""
+    rng = random.Random(plan.seed * 1000 + number)
+    headers = {"X-Forwarded-For": f"10.1.{number // 250}.{number % 250 + 1}"}
+    async with httpx.AsyncClient(base_url=plan.url, timeout=30, trust_env=False, headers=headers) as c:
+        while time.monotonic() < stop:
+            power = rng.choice(powers)
+            kind, call = rng.choice([
+                ("who-holds", lambda p=power: c.get("/api/who-holds", params={"power": p})),
+                ("who-holds", lambda p=power: c.get("/api/who-holds", params={"power": p})),
+                ("health", lambda: c.get("/health")),
+                ("page", lambda p=power: c.get("/id/" + p.removeprefix(ID), headers={"Accept": "text/html"})),
+                ("named-query", lambda p=power: c.get("/api/queries/who-holds",
+                                                      params={"power": p, "at": "2024-06-01"})),
+                ("sparql", lambda: c.get("/sparql", params={"query": POWERS.replace("200", "5")},
+                                         headers=JSON)),
+            ])
+            await timed(tally, kind, call)
+            await asyncio.sleep(rng.uniform(0.05, 0.3))
+
+
+async def timed(tally: Tally, kind: str, call: Callable[[], Awaitable[httpx.Response]]) -> None:
+    """Run one request and record it."""
+    started = time.monotonic()
+    try:
+        response = await call()
+    except httpx.HTTPError as exc:
+        tally.add(kind, started, None, type(exc).__name__)
+        return
+    tally.add(kind, started, response)
+
+
+def attack_requests(trap: Trap) -> list[tuple[str, str, dict]]:
+    """(kind, method+path, request options) of the hostile requests."""
+    url = f"http://127.0.0.1:{trap.port}/secret"
+    bomb = ('SELECT ?x WHERE { BIND("' + "a" * 1000 + '" AS ?a0) '
+            + "".join(f"BIND(CONCAT(?a{i},?a{i},?a{i},?a{i}) AS ?a{i + 1}) " for i in range(12))
+            + "BIND(STRLEN(?a12) AS ?x) }")
+    deep_doc = ("@prefix ex: <https://example.org/> .\nex:a ex:p " + "[ ex:p " * 3000 + "1"
+                + " ]" * 3000 + " .\n")
+    wide_doc = "@prefix ex: <https://example.org/> .\n" + "".join(
+        f'ex:s{i} a ex:Thing ; ex:label "nhãn {i}"@vi .\n' for i in range(2000))
+    service = [f"SELECT * {{ SERVICE<{url}> {{ ?s ?p ?o }} }}",
+               f"SELECT * {{ SERVIC\\u0045 SILENT <{url}> {{}} }}"]
+    return [
+        ("attack-slow", "POST /sparql", {"data": {"query": RUNAWAY}}),
+        ("attack-service", "POST /sparql", {"data": {"query": service[0]}}),
+        ("attack-service", "POST /sparql", {"data": {"query": service[1]}}),
+        ("attack-memory", "POST /sparql", {"data": {"query": bomb}}),
+        ("attack-nesting", "POST /sparql", {"data": {"query": "SELECT * " + "{ " * 2500 + "}" * 2500}}),
+        ("attack-validate", "POST /api/validate", {"content": deep_doc.encode(),
+                                                   "headers": {"Content-Type": "text/turtle"}}),
+        ("attack-validate", "POST /api/validate", {"content": wide_doc.encode(),
+                                                   "headers": {"Content-Type": "text/turtle"}}),
+    ]
+
+
+async def attacker(number: int, plan: Plan, trap: Trap, tally: Tally, stop: float) -> None:
+    """One hostile address sending the attack mix in a loop."""
+    rng = random.Random(plan.seed * 7 + number)
+    requests = attack_requests(trap)
+    headers = {"X-Forwarded-For": f"10.66.0.{number + 1}", **JSON}
+    async with httpx.AsyncClient(base_url=plan.url, timeout=60, trust_env=False, headers=headers) as c:
+        while time.monotonic() < stop:
+            kind, target, options = rng.choice(requests)
+            method, path = target.split(" ")
+            await timed(tally, kind, lambda m=method, p=path, o=options: c.request(m, p, **o))
+
+
+async def slow_headers(plan: Plan, stop: float) -> int:
+    """Keep `plan.slow_headers` connections sending a header byte now and then."""
+    host, port = plan.url.removeprefix("http://").split(":")
+    opened = 0
+    writers: list[asyncio.StreamWriter] = []
+    while time.monotonic() < stop:
+        writers = [w for w in writers if not w.is_closing()]
+        while len(writers) < plan.slow_headers and time.monotonic() < stop:
+            try:
+                _, writer = await asyncio.open_connection(host, int(port.rstrip("/")))
+            except OSError:
+                break
+            writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+            writers.append(writer)
+            opened += 1
+        for writer in writers:
+            with contextlib.suppress(OSError):
+                writer.write(b"X")
+        await asyncio.sleep(1.0)
+    for writer in writers:
+        writer.close()
+    return opened
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    """The SPARQL worker processes of a server (its children running thamquyen.api.worker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                command = f.read()
+        except OSError:
+            continue
+        if parent == server_pid and b"thamquyen.api.worker" in command:
+            found.append(int(entry))
+    return found
+
+
+async def worker_killer(plan: Plan, stop: float) -> int:
+    """Kill one SPARQL worker every 5 s; the number killed."""
+    killed = 0
+    while plan.server_pid and time.monotonic() < stop:
+        await asyncio.sleep(5)
+        for pid in worker_pids(plan.server_pid)[:1]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+    return killed
+
+
+async def find_powers(url: str) -> list[str]:
+    """Power IRIs of the store, for the who-holds questions."""
+    async with httpx.AsyncClient(base_url=url, timeout=60, trust_env=False) as c:
+        answer = await c.get("/sparql", params={"query": POWERS}, headers=JSON)
+        answer.raise_for_status()
+        powers = [b["p"]["value"] for b in answer.json()["results"]["bindings"]]
+    if not powers:
+        raise RuntimeError("the store holds no tq:Power")
+    return powers
+
+
+async def run_plan(plan: Plan) -> dict:
+    """Run the traffic and the attacks for `plan.seconds`; the report as a dict."""
+    powers = await find_powers(plan.url)
+    tally, trap = Tally(), Trap()
+    stop = time.monotonic() + plan.seconds
+    tasks = [legit_client(n, plan, powers, tally, stop) for n in range(plan.clients)]
+    extra: list[Awaitable] = []
+    if plan.attack:
+        tasks += [attacker(n, plan, trap, tally, stop) for n in range(4)]
+        extra = [slow_headers(plan, stop), worker_killer(plan, stop)]
+    results = await asyncio.gather(*tasks, *extra)
+    opened, killed = (results[-2], results[-1]) if plan.attack else (0, 0)
+    trap.sock.close()
+    return {"clients": plan.clients, "seconds": plan.seconds, "attack": plan.attack,
+            "slow_header_connections": opened, "workers_killed": killed,
+            "service_listener_connections": trap.connections,
+            "undocumented_5xx": len(tally.undocumented), "undocumented_examples": tally.undocumented[:10],
+            "requests": tally.summary()}
+
+
+def report(result: dict) -> str:
+    """The result as a text table."""
+    lines = [f"{result['clients']} clients, {result['seconds']:g} s, attacks: {result['attack']}; "
+             f"slow-header connections {result['slow_header_connections']}, workers killed "
+             f"{result['workers_killed']}, SERVICE listener connections "
+             f"{result['service_listener_connections']}, undocumented 5xx {result['undocumented_5xx']}",
+             f"{'request':<16} {'n':>6} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9}  statuses"]
+    for kind, row in result["requests"].items():
+        statuses = ", ".join(f"{k}×{v}" for k, v in sorted(row["statuses"].items()))
+        lines.append(f"{kind:<16} {row['n']:>6} {row['p50_ms']:>9} {row['p99_ms']:>9} "
+                     f"{row['max_ms']:>9}  {statuses}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_parser(inner: argparse._SubParsersAction) -> None:
+    """`thamquyen bench abuse`."""
+    a = inner.add_parser("abuse", help="thử tải và tấn công dịch vụ (load-and-abuse)",
+                         description="Mixed traffic from many clients while attacks run; prints "
+                                     "latency percentiles and statuses per kind of request. Either "
+                                     "against --url, or on a `thamquyen serve` started here on "
+                                     "ontology + data + PATHs (then workers are killed too).")
+    a.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="extra Turtle files/folders for the server started here")
+    a.add_argument("--url", help="a running service instead (no worker killing)")
+    a.add_argument("--clients", type=int, default=100)
+    a.add_argument("--seconds", type=float, default=60.0)
+    a.add_argument("--no-attack", action="store_true", help="the traffic alone, as a baseline")
+    a.add_argument("--slow-headers", type=int, default=500, help="slow-header connections kept open")
+    a.add_argument("--workdir", type=Path, help="working folder of the server started here")
+    a.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    a.set_defaults(handler=run_cli)
+
+
+def start_server(paths: list[Path], workdir: Path | None) -> tuple[subprocess.Popen, str]:
+    """`thamquyen serve` on a free port; its process and URL once /health answers."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    command = [sys.executable, "-m", "thamquyen.cli", "serve", *map(str, paths), "--port", str(port),
+               "--log-level", "warning"]
+    if workdir:
+        command += ["--workdir", str(workdir)]
+    process = subprocess.Popen(command)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 3600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"serve stopped with exit code {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/health", timeout=5, trust_env=False).status_code == 200:
+                return process, url
+        time.sleep(1)
+    process.kill()
+    raise RuntimeError("serve did not come up within an hour")
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Run the plan, print the table, write the JSON; exit 1 if a 5xx was not documented or
+    anything reached the SERVICE listener."""
+    process = None
+    url = args.url
+    if url is None:
+        process, url = start_server(args.paths, args.workdir)
+    try:
+        plan = Plan(url=url.rstrip("/"), clients=args.clients, seconds=args.seconds,
+                    attack=not args.no_attack, slow_headers=args.slow_headers,
+                    server_pid=process.pid if process else None)
+        result = asyncio.run(run_plan(plan))
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=60)
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    sys.stdout.write(report(result))
+    return 1 if result["undocumented_5xx"] or result["service_listener_connections"] else 0
