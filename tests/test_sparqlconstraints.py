@@ -366,9 +366,10 @@ def test_conforms_false_with_a_violation(report_shapes: rdflib.Graph) -> None:
     assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == 3
 
 
-def test_conforms_true_with_only_warnings(report_shapes: rdflib.Graph) -> None:
+def test_conforms_false_with_only_warnings(report_shapes: rdflib.Graph) -> None:
+    """SHACL: sh:conforms is false as soon as there is a result, whatever its severity."""
     report = report_of(report_shapes, {"Valued"})
-    assert conforms(report) == rdflib.Literal(True)
+    assert conforms(report) == rdflib.Literal(False)
     assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == 2
 
 

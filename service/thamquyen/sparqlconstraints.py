@@ -365,8 +365,7 @@ def add_to_report(report: rdflib.Graph, findings: Iterable[Finding]) -> None:
                 report.add((result, predicate, term))
         for message in _messages(constraint, solution):
             report.add((result, SH.resultMessage, message))
-        if constraint.severity == SH.Violation:
-            report.set((root, SH.conforms, rdflib.Literal(False)))
+        report.set((root, SH.conforms, rdflib.Literal(False)))  # any result, any severity
 
 
 def _messages(constraint: Constraint, solution: ox.QuerySolution) -> list[rdflib.Literal]:
