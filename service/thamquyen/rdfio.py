@@ -81,28 +81,54 @@ def read_text_nfc(path: Path) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def parse_turtle_text(text: str, source: str, base: str | None = None) -> list[ox.Triple]:
+class TooManyTriples(InputError):
+    """A document holds more triples than the caller accepts."""
+
+    def __init__(self, limit: int, source: str):
+        self.limit = limit
+        super().__init__(
+            f"tài liệu có hơn {limit} bộ ba (triple), vượt giới hạn; hãy chia nhỏ tài liệu "
+            "hoặc kiểm tra bằng `thamquyen validate` trên máy.",
+            f"the document holds more than {limit} triples, over the limit; split it or "
+            "check it with `thamquyen validate` locally.", file=source)
+
+
+def parse_turtle_text(text: str, source: str, base: str | None = None,
+                      limit: int | None = None, lenient: bool = True) -> list[ox.Triple]:
     """Parse Turtle text into triples; a syntax error becomes an InputError with its line.
 
     Relative IRIs (`<a>`, `<>`) are resolved against `base` (a file's own `file:` IRI), as
     every Turtle parser does; without a base they are a syntax error naming the line.
     Oxigraph's strict parser goes first (fast); text it refuses but rdflib reads — such as
     `id:doc/77-2015-qh13`, a slash in a prefixed name that many tools write — is accepted
-    through rdflib, so users' files load as their other tools load them.
+    through rdflib, so users' files load as their other tools load them (unless `lenient` is
+    false: rdflib holds a large document many times over in memory). Past `limit` triples the
+    parse stops with TooManyTriples.
     """
     try:
-        return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                                           base_iri=base)]
+        return _strict(text, source, base, limit)
     except SyntaxError as exc:
-        lenient = _parse_with_rdflib(text, base)
-        if lenient is not None:
-            return lenient
+        read = _parse_with_rdflib(text, base) if lenient else None
+        if read is not None:
+            if limit is not None and len(read) > limit:
+                raise TooManyTriples(limit, source) from exc
+            return read
         raise InputError(
             f"lỗi cú pháp Turtle: {exc.msg}. Hãy sửa dòng này (dấu chấm cuối câu, dấu ngoặc, "
             "tiền tố @prefix đã khai báo chưa).",
             f"Turtle syntax error: {exc.msg}. Fix this line (final dot, brackets, declared "
             "@prefix).",
             file=source, line=exc.lineno) from exc
+
+
+def _strict(text: str, source: str, base: str | None, limit: int | None) -> list[ox.Triple]:
+    """Oxigraph's parse, stopped as soon as the document passes `limit` triples."""
+    triples = []
+    for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base):
+        triples.append(quad.triple)
+        if limit is not None and len(triples) > limit:
+            raise TooManyTriples(limit, source)
+    return triples
 
 
 def _parse_with_rdflib(text: str, base: str | None) -> list[ox.Triple] | None:
