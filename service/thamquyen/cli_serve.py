@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--query-timeout", type=float, help="seconds a /sparql query may run (default 10)")
     p.add_argument("--row-limit", type=int, help="most rows a /sparql answer carries (default 10000)")
     p.add_argument("--max-upload-mb", type=float, help="largest body POST /api/validate takes (default 10)")
+    p.add_argument("--validation-timeout", type=float,
+                   help="seconds POST /api/validate may take before a 503 (default 30)")
+    p.add_argument("--max-validate-triples", type=int,
+                   help="most triples a document posted to /api/validate may hold (default 50000)")
+    p.add_argument("--max-blank-depth", type=int,
+                   help="deepest blank-node nesting /api/validate accepts (default 32)")
     p.add_argument("--workdir", type=Path, help="working folder of the embedded store (default .thamquyen/)")
     p.add_argument("--sparql-workers", type=int, help="worker processes for /sparql (default 2)")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
@@ -78,7 +84,10 @@ def run_serve(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, paths=tuple(args.paths) or None, endpoint=args.endpoint,
         update_endpoint=args.update_endpoint, user=args.user, password=args.password,
         timeout=args.timeout, query_timeout=args.query_timeout, row_limit=args.row_limit,
-        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers)
+        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers,
+        validation_timeout=getattr(args, "validation_timeout", None),
+        max_validate_triples=getattr(args, "max_validate_triples", None),
+        max_blank_depth=getattr(args, "max_blank_depth", None))
     if settings.endpoint and settings.paths:
         raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`, không phải `serve`.",
                          "with a remote store, load extra files with `thamquyen load`, not `serve`.")
