@@ -142,6 +142,10 @@ NOT_JOINABLE = {
     "limit": "SELECT $this WHERE { $this ex:tag ?t } LIMIT 1",
     "offset": "SELECT $this WHERE { $this ex:tag ?t } OFFSET 1",
     "this-not-projected": "SELECT ?value WHERE { $this ex:p ?value }",
+    "nested-group-filter": "SELECT $this WHERE { { FILTER (bound($this)) } $this ex:p ?x }",
+    "bind-this": "SELECT $this WHERE { $this ex:p ?x . BIND ($this AS ?that) }",
+    "union-branch-reads-this": "SELECT $this WHERE { $this ex:p ?x . "
+                               "{ ?x ex:q ?y } UNION { FILTER (?x = $this) } }",
 }
 
 
@@ -153,6 +157,46 @@ def test_joinable(body: str) -> None:
 @pytest.mark.parametrize("body", NOT_JOINABLE.values(), ids=NOT_JOINABLE.keys())
 def test_not_joinable(body: str) -> None:
     assert not sc._joinable(body)
+
+
+FORBIDDEN = {
+    "MINUS": "SELECT $this WHERE { $this ex:p ?x . MINUS { $this ex:q ?x } }",
+    "VALUES": "SELECT $this WHERE { VALUES ?any { true } }",
+    "SERVICE": "SELECT $this WHERE { $this ?x ?any . SERVICE <http://e.org/s> { ?a ?b ?c } }",
+    "AS $this": "SELECT $this WHERE { BIND (true AS $this) }",
+    "sub-SELECT without $this": "SELECT $this WHERE { $this ?x ?any . "
+                                "{ SELECT ?other WHERE { ?other ?b ?c } } }",
+}
+
+
+@pytest.mark.parametrize(("construct", "body"), FORBIDDEN.items(), ids=FORBIDDEN.keys())
+def test_forbidden_constructs_are_named(construct: str, body: str) -> None:
+    assert sc.forbidden_construct(body) == construct
+
+
+def test_split_refuses_a_forbidden_construct_before_running() -> None:
+    shapes = rdflib.Graph().parse(data=f"""{PREFIXES}
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:select "SELECT $this WHERE {{ $this ex:p ?x . MINUS {{ $this ex:q ?x }} }}" ] .
+""", format="turtle")
+    with pytest.raises(sc.ShapesError) as refused:
+        sc.split(shapes)
+    assert refused.value.construct == "MINUS"
+    assert "MINUS" in refused.value.vi and "MINUS" in refused.value.en
+
+
+def test_inner_select_star_binding_this_is_allowed() -> None:
+    assert sc.forbidden_construct(JOINABLE["inner-projects-star"]) is None
+
+
+def test_prebound_replaces_every_occurrence() -> None:
+    body = ("SELECT $this ?v WHERE { { FILTER (bound($this)) } BIND ($this AS ?v) "
+            "{ SELECT $this WHERE { $this ex:p ?y } } FILTER (?v != \"$this\") } GROUP BY $this ?v")
+    out = sc.prebound(body, ox.NamedNode("http://e.org/a"))
+    assert out == ("SELECT (<http://e.org/a> AS ?this) ?v WHERE { { FILTER ((true)) } "
+                   "BIND (<http://e.org/a> AS ?v) { SELECT (<http://e.org/a> AS ?_prebound1) "
+                   "WHERE { <http://e.org/a> ex:p ?y } } FILTER (?v != \"$this\") } "
+                   "GROUP BY (<http://e.org/a>) ?v")
 
 
 # --------------------------------------------------------------------------- 4. split and targets

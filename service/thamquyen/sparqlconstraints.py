@@ -116,8 +116,13 @@ def forbidden_construct(body: str) -> str | None:
     for name, pattern in FORBIDDEN:
         if pattern.search(code):
             return name
-    if any(not THIS_TOKEN.search(p) for p in PROJECTION.findall(code)[1:]):
-        return "sub-SELECT without $this"
+    for clause in list(PROJECTION.finditer(code))[1:]:
+        if THIS_TOKEN.search(clause.group(1)):
+            continue
+        # SELECT * returns $this only where a pattern of its own binds it
+        where = code.find("{", clause.end() - 1)
+        if "*" not in clause.group(1) or where < 0 or not _binds_this(code, where):
+            return "sub-SELECT without $this"
     return None
 
 
