@@ -58,6 +58,10 @@ GROUP_BY = re.compile(r"\bGROUP\s+BY\b([\s\S]*?)(?=\bHAVING\b|\bORDER\b|\bLIMIT\
                       re.IGNORECASE)
 BIND_OPEN = re.compile(r"\bBIND\s*\(", re.IGNORECASE)
 EXISTS_BEFORE = re.compile(r"\bEXISTS\s*\Z", re.IGNORECASE)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH.message,
+                   SH.deactivated, SH.name, SH.description, SH.prefixes,
+                   rdflib.URIRef("http://purl.org/dc/terms/source")}
 REFERRING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, RDF.first)
 SPECIAL_VARIABLES = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
 NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
@@ -137,6 +141,11 @@ def split(shapes: rdflib.Graph) -> tuple[list[Constraint], rdflib.Graph]:
         rest.add(triple)
     for constraint in taken:
         rest.remove((constraint.shape, SH.sparql, constraint.node))
+    for shape in {c.shape for c in taken}:
+        if set(rest.predicates(shape)) <= NOT_CONSTRAINTS:
+            # nothing left to check: the engine would still collect its focus nodes
+            for target in TARGETS:
+                rest.remove((shape, target, None))
     return taken, rest
 
 
