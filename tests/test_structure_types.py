@@ -1,7 +1,8 @@
 """Typed references (shapes/structure.ttl, tqs:Range-*): a level that is not a level, a
 territory that is not a unit, a delegate that is not an authority or role (or not declared at
-all), a date that is not a date — each a Violation on the offending node with a vi/en message;
-correctly typed data (posts, roles, narrower agency types) conforms. Run on every engine.
+all), a date that is not a date, and every other object property of the vocabulary out of its
+range — each a Violation on the offending node with a vi/en message; correctly typed data
+(posts, roles, narrower agency types) conforms. Run on every engine.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ BAD = {  # fixture: (shape, focus node, path, value)
     "bad-untyped": ("Range-party", "types-to-nobody", "delegate", f"{EX}co-quan-chua-khai-bao"),
     "bad-date": ("Range-date", "types-bad-day", "validFrom", "2025-02-30"),
     "bad-date-string": ("Range-date", "types-string-day", "validFrom", "2024-01-01"),
+    "bad-agency": ("Range-agency", "chu-tich-sai", "postOf", f"{EX}tinh-a"),
+    "bad-authority": ("Range-authority", "qd-sai-noi-ban-hanh", "issuedBy", f"{EX}luat-x-dieu-5"),
+    "bad-authority-or-role": ("Range-authority-or-role", "thu-tuc-sai", "competentAuthority",
+                              f"{EX}luat-x"),
+    "bad-document": ("Range-document", "phan-quyen-sai-can-cu", "legalBasis", f"{EX}tinh-b"),
+    "bad-power": ("Range-power", "phan-quyen-sai-tham-quyen", "power", f"{EX}so-a"),
+    "bad-resources": ("Range-resources", "types-bad-resources", "resources", f"{EX}so-a"),
+    "bad-reorganized": ("Range-reorganized", "sap-xep-sai", "successor", f"{EX}luat-x"),
+    "bad-code": ("Range-code", "so-sai-loai", "agencyType", f"{TQ}Law"),
 }
 
 
