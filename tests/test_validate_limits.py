@@ -91,8 +91,10 @@ def test_cli_relative_iris_fail_on_and_fails(tmp_path: Path) -> None:
                    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
                    "<tai-lieu> a tq:LegalDocument ; skos:prefLabel \"Tài liệu\"@vi ;\n"
                    "  tq:documentType tq:Decision ;\n"
-                   "  tq:issuedBy <https://w3id.org/thamquyen/id/agency/ubnd-84> ;\n"
-                   "  tq:dateIssued \"2024-01-02\"^^<http://www.w3.org/2001/XMLSchema#date> .\n",
+                   "  tq:issuedBy <co-quan> ;\n"
+                   "  tq:dateIssued \"2024-01-02\"^^<http://www.w3.org/2001/XMLSchema#date> .\n"
+                   "<co-quan> a tq:Agency ; skos:prefLabel \"Chính phủ\"@vi ;\n"
+                   "  tq:agencyType tq:Government ; tq:level tq:CentralLevel .\n",
                    encoding="utf-8")
     done = cli("validate", "--no-data", "--format", "json", str(doc))
     assert done.returncode == 0, done.stderr
