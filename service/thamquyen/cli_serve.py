@@ -48,6 +48,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-upload-mb", type=float,
                    help=say("tệp gửi lên lớn nhất, MB (mặc định 10)",
                             "largest body POST /api/validate takes (default 10)"))
+    p.add_argument("--validation-timeout", type=float,
+                   help=say("số giây tối đa cho POST /api/validate trước khi trả 503 (mặc định 30)",
+                            "seconds POST /api/validate may take before a 503 (default 30)"))
+    p.add_argument("--max-validate-triples", type=int,
+                   help=say("số bộ ba tối đa của một tài liệu gửi tới /api/validate (mặc định 50000)",
+                            "most triples a document posted to /api/validate may hold (default 50000)"))
+    p.add_argument("--max-blank-depth", type=int,
+                   help=say("độ lồng nút trống tối đa /api/validate chấp nhận (mặc định 32)",
+                            "deepest blank-node nesting /api/validate accepts (default 32)"))
     p.add_argument("--workdir", type=Path,
                    help=say("thư mục làm việc của kho nhúng (mặc định .thamquyen/)",
                             "working folder of the embedded store (default .thamquyen/)"))
@@ -103,7 +112,10 @@ def run_serve(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, paths=tuple(args.paths) or None, endpoint=args.endpoint,
         update_endpoint=args.update_endpoint, user=args.user, password=args.password,
         timeout=args.timeout, query_timeout=args.query_timeout, row_limit=args.row_limit,
-        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers)
+        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers,
+        validation_timeout=getattr(args, "validation_timeout", None),
+        max_validate_triples=getattr(args, "max_validate_triples", None),
+        max_blank_depth=getattr(args, "max_blank_depth", None))
     if settings.endpoint and settings.paths:
         raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`, không phải `serve`.",
                          "with a remote store, load extra files with `thamquyen load`, not `serve`.")

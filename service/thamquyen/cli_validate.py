@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .clitext import say
 from .reports import render_json, render_junit, render_text, render_turtle
-from .validation import ENGINES, load_shapes, validate_files
+from .validation import ENGINES, FAIL_ON, load_shapes, validate_files
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -31,9 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi",
                    help=say("ngôn ngữ của báo cáo (mặc định vi)",
                             "language of the text report (default vi)"))
-    p.add_argument("--fail-on", choices=("violation", "warning"), default="violation",
-                   help=say("mức thấp nhất làm mã thoát thành 1 (mặc định violation)",
-                            "lowest severity that makes the exit code 1 (default violation)"))
+    p.add_argument("--fail-on", choices=tuple(FAIL_ON), default="violation",
+                   help=say("mức thấp nhất làm mã thoát thành 1 (mặc định violation); "
+                            "conforms của báo cáo theo SHACL (sai khi có bất kỳ kết quả nào), "
+                            "fails theo tùy chọn này",
+                            "lowest severity that makes the exit code 1 (default violation); the "
+                            "report's conforms is SHACL's (false with any result), its fails "
+                            "follows this option"))
     p.add_argument("--no-data", action="store_true",
                    help=say("chỉ kiểm tra ontology + các tệp đã cho, không kèm data/",
                             "validate only ontology + the given paths, without data/"))
@@ -54,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     shapes = load_shapes()
     report = validate_files(args.paths, include_data=not args.no_data, engine=args.engine,
                             shapes=shapes)
+    report.fail_on = FAIL_ON[args.fail_on]
     if args.format == "json":
         out = render_json(report)
     elif args.format == "turtle":
@@ -66,5 +71,4 @@ def run(args: argparse.Namespace) -> int:
         args.output.write_text(out, encoding="utf-8")
     else:
         sys.stdout.write(out)
-    failing = {"Violation"} if args.fail_on == "violation" else {"Violation", "Warning"}
-    return EXIT_FAIL if any(r.severity in failing for r in report.results) else EXIT_OK
+    return EXIT_FAIL if report.fails else EXIT_OK

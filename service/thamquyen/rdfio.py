@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 import rdflib
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\s]*>")
 
 
 class InputError(Exception):
@@ -79,19 +81,38 @@ def read_text_nfc(path: Path) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def parse_turtle_text(text: str, source: str) -> list[ox.Triple]:
+class TooManyTriples(InputError):
+    """A document holds more triples than the caller accepts."""
+
+    def __init__(self, limit: int, source: str):
+        self.limit = limit
+        super().__init__(
+            f"tài liệu có hơn {limit} bộ ba (triple), vượt giới hạn; hãy chia nhỏ tài liệu "
+            "hoặc kiểm tra bằng `thamquyen validate` trên máy.",
+            f"the document holds more than {limit} triples, over the limit; split it or "
+            "check it with `thamquyen validate` locally.", file=source)
+
+
+def parse_turtle_text(text: str, source: str, base: str | None = None,
+                      limit: int | None = None, lenient: bool = True) -> list[ox.Triple]:
     """Parse Turtle text into triples; a syntax error becomes an InputError with its line.
 
+    Relative IRIs (`<a>`, `<>`) are resolved against `base` (a file's own `file:` IRI), as
+    every Turtle parser does; without a base they are a syntax error naming the line.
     Oxigraph's strict parser goes first (fast); text it refuses but rdflib reads — such as
     `id:doc/77-2015-qh13`, a slash in a prefixed name that many tools write — is accepted
-    through rdflib, so users' files load as their other tools load them.
+    through rdflib, so users' files load as their other tools load them (unless `lenient` is
+    false: rdflib holds a large document many times over in memory). Past `limit` triples the
+    parse stops with TooManyTriples.
     """
     try:
-        return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+        return _strict(text, source, base, limit)
     except SyntaxError as exc:
-        lenient = _parse_with_rdflib(text)
-        if lenient is not None:
-            return lenient
+        read = _parse_with_rdflib(text, base) if lenient else None
+        if read is not None:
+            if limit is not None and len(read) > limit:
+                raise TooManyTriples(limit, source) from exc
+            return read
         raise InputError(
             f"lỗi cú pháp Turtle: {exc.msg}. Hãy sửa dòng này (dấu chấm cuối câu, dấu ngoặc, "
             "tiền tố @prefix đã khai báo chưa).",
@@ -100,18 +121,39 @@ def parse_turtle_text(text: str, source: str) -> list[ox.Triple]:
             file=source, line=exc.lineno) from exc
 
 
-def _parse_with_rdflib(text: str) -> list[ox.Triple] | None:
+def _strict(text: str, source: str, base: str | None, limit: int | None) -> list[ox.Triple]:
+    """Oxigraph's parse, stopped as soon as the document passes `limit` triples."""
+    triples = []
+    for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base):
+        triples.append(quad.triple)
+        if limit is not None and len(triples) > limit:
+            raise TooManyTriples(limit, source)
+    return triples
+
+
+def _parse_with_rdflib(text: str, base: str | None) -> list[ox.Triple] | None:
+    if base is None and _has_relative_iri(text):
+        return None  # rdflib would resolve against the working folder, silently
     graph = rdflib.Graph()
     try:
-        graph.parse(data=text, format="turtle")
+        graph.parse(data=text, format="turtle", publicID=base)
     except Exception:  # rdflib raises many exception types for bad syntax
         return None
     return [ox.Triple(rdflib_to_ox(s), rdflib_to_ox(p), rdflib_to_ox(o)) for s, p, o in graph]
 
 
+def _has_relative_iri(text: str) -> bool:
+    return RELATIVE_IRI.search(text) is not None
+
+
+def file_iri(path: Path) -> str:
+    """The file's own IRI (`file:///…`), the base of its relative IRIs."""
+    return path.resolve().as_uri()
+
+
 def read_turtle(path: Path) -> list[ox.Triple]:
-    """Read one Turtle file (NFC-normalised) into triples."""
-    return parse_turtle_text(read_text_nfc(path), display_path(path))
+    """Read one Turtle file (NFC-normalised) into triples; its own IRI is the base."""
+    return parse_turtle_text(read_text_nfc(path), display_path(path), base=file_iri(path))
 
 
 def read_all(paths: Iterable[Path]) -> list[ox.Triple]:
@@ -135,7 +177,10 @@ def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> rdfli
             return rdflib.Literal(term.value, lang=term.language)
         if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+        # as written: rdflib would otherwise rewrite the lexical form ("1.0" → "1", "none" →
+        # "false"), and SHACL reports the value the data holds
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value),
+                              normalize=False)
     raise TypeError(f"unsupported term {term!r}")
 
 

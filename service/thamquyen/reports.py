@@ -32,12 +32,12 @@ def render_text(report: Report, lang: str = "vi") -> str:
     words = SEVERITY_WORDS[lang]
     violations, warnings = report.count("Violation"), report.count("Warning")
     if lang == "vi":
-        head = ("ĐẠT" if report.conforms else "KHÔNG ĐẠT") + \
+        head = ("KHÔNG ĐẠT" if report.fails else "ĐẠT") + \
             f" — {violations} vi phạm, {warnings} cảnh báo, {report.count('Info')} thông tin"
         labels = ("Đối tượng", "Thuộc tính", "Giá trị", "Ràng buộc", "Căn cứ")
         head = "Kết quả kiểm tra SHACL: " + head
     else:
-        head = ("CONFORMS" if report.conforms else "DOES NOT CONFORM") + \
+        head = ("FAILS" if report.fails else "PASSES") + \
             f" — {violations} violations, {warnings} warnings, {report.count('Info')} infos"
         labels = ("Focus", "Path", "Value", "Shape", "Legal basis")
         head = "SHACL validation: " + head

@@ -9,8 +9,17 @@ a triple pattern of its top-level group (so every solution has it), projects it 
 no OPTIONAL, MINUS, VALUES, SERVICE, LIMIT or OFFSET, and every nested SELECT projects ?this
 (or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
 focus nodes inside the query instead made it hash the query's rows: > 20 GB at ~3 M triples).
-A query that is not of that form is run per focus node with `substitutions` (SEP-0007, the
-same pre-binding). Constraints this module cannot take — on property shapes, without explicit
+A query that is not of that form is run per focus node with $this pre-bound as SHACL 1.0
+§5.3.1 defines it: the focus node replaces every occurrence of the variable (in nested groups,
+FILTERs, BINDs and sub-SELECTs too; a projected $this becomes `(<node> AS ?this)`). A blank
+focus node cannot be written into a query: it goes through pyoxigraph's `substitutions`.
+Whole-set mode is proven equal only when every group that reads $this also binds it in one of
+its own triple patterns (recursively, for nested groups and sub-SELECTs) and no BIND reads it.
+SHACL forbids MINUS, VALUES, SERVICE, sub-SELECTs that do not project $this, and `AS $this`
+(or another pre-bound variable) in a constraint's query: `split` refuses such a shapes graph
+with a ShapesError naming the construct, before anything runs.
+
+Constraints this module cannot take — on property shapes, without explicit
 targets, on shapes other shapes refer to, using $PATH, $currentShape or $shapesGraph — stay
 with the SHACL engine (`split` leaves them in its shapes graph).
 
@@ -31,8 +40,28 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .namespaces import SH
+from .rdfio import InputError
 
 OWL_CLASS = rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")
+OWL_IMPORTS = rdflib.URIRef("http://www.w3.org/2002/07/owl#imports")
+FORBIDDEN = (("MINUS", re.compile(r"\bMINUS\b", re.IGNORECASE)),
+             ("VALUES", re.compile(r"\bVALUES\b", re.IGNORECASE)),
+             ("SERVICE", re.compile(r"\bSERVICE\b", re.IGNORECASE)),
+             ("AS $this", re.compile(r"\bAS\s+[?$](this|shapesGraph|currentShape)\b",
+                                     re.IGNORECASE)))
+ENGINE_CONSTRUCTS = (("MINUS", "MINUS"), ("VALUES", "VALUES"), ("SERVICE", "SERVICE"),
+                     ("project ?this", "sub-SELECT without $this"),
+                     ("rebind", "AS $this"), ("pre-bound", "AS $this"))
+THIS_TOKEN = re.compile(r"[?$]this\b")
+BOUND_THIS = re.compile(r"\bbound\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
+GROUP_BY = re.compile(r"\bGROUP\s+BY\b([\s\S]*?)(?=\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\}|\Z)",
+                      re.IGNORECASE)
+BIND_OPEN = re.compile(r"\bBIND\s*\(", re.IGNORECASE)
+EXISTS_BEFORE = re.compile(r"\bEXISTS\s*\Z", re.IGNORECASE)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH.message,
+                   SH.deactivated, SH.name, SH.description, SH.prefixes,
+                   rdflib.URIRef("http://purl.org/dc/terms/source")}
 REFERRING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, RDF.first)
 SPECIAL_VARIABLES = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
 NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
@@ -61,6 +90,46 @@ class Constraint:
     whole_set: bool
 
 
+class ShapesError(InputError):
+    """The shapes graph is not valid SHACL: a SPARQL constraint uses a construct SHACL forbids
+    (SHACL 1.0 §5.3.1). `construct` names it (MINUS, VALUES, SERVICE, AS $this,
+    sub-SELECT without $this)."""
+
+    def __init__(self, construct: str, where: str | None = None, detail: str = ""):
+        self.construct = construct
+        detail = f" ({detail})" if detail else ""
+        super().__init__(
+            f"truy vấn SPARQL của ràng buộc dùng {construct}, điều SHACL không cho phép trong "
+            f"ràng buộc SPARQL{detail}; hãy viết lại truy vấn không dùng {construct}.",
+            f"the constraint's SPARQL query uses {construct}, which SHACL forbids in SPARQL "
+            f"constraints{detail}; rewrite the query without {construct}.",
+            file=where)
+
+    @classmethod
+    def from_engine(cls, message: str) -> ShapesError:
+        """The error for a SHACL engine's refusal message (it names the construct in English)."""
+        for needle, construct in ENGINE_CONSTRUCTS:
+            if needle.lower() in message.lower():
+                return cls(construct, detail=message)
+        return cls("?", detail=message)
+
+
+def forbidden_construct(body: str) -> str | None:
+    """The first construct SHACL forbids in a constraint's query, or None."""
+    code = _code(body)
+    for name, pattern in FORBIDDEN:
+        if pattern.search(code):
+            return name
+    for clause in list(PROJECTION.finditer(code))[1:]:
+        if THIS_TOKEN.search(clause.group(1)):
+            continue
+        # SELECT * returns $this only where a pattern of its own binds it
+        where = code.find("{", clause.end() - 1)
+        if "*" not in clause.group(1) or where < 0 or not _binds_this(code, where):
+            return "sub-SELECT without $this"
+    return None
+
+
 def split(shapes: rdflib.Graph) -> tuple[list[Constraint], rdflib.Graph]:
     """The SPARQL constraints run here, and a copy of the shapes graph without them."""
     taken = [c for c in (_constraint(shapes, shape, node)
@@ -72,6 +141,11 @@ def split(shapes: rdflib.Graph) -> tuple[list[Constraint], rdflib.Graph]:
         rest.add(triple)
     for constraint in taken:
         rest.remove((constraint.shape, SH.sparql, constraint.node))
+    for shape in {c.shape for c in taken}:
+        if set(rest.predicates(shape)) <= NOT_CONSTRAINTS:
+            # nothing left to check: the engine would still collect its focus nodes
+            for target in TARGETS:
+                rest.remove((shape, target, None))
     return taken, rest
 
 
@@ -86,6 +160,9 @@ def _constraint(shapes: rdflib.Graph, shape: rdflib.term.Node,
     text = str(select)
     own_prologue = PROLOGUE.match(text).group(0)
     body = text[len(own_prologue):]
+    construct = forbidden_construct(body)
+    if construct is not None:
+        raise ShapesError(construct, where=str(shape))
     messages = tuple(m for m in shapes.objects(node, SH.message) if isinstance(m, rdflib.Literal)) \
         or tuple(m for m in shapes.objects(shape, SH.message) if isinstance(m, rdflib.Literal))
     return Constraint(
@@ -116,9 +193,20 @@ def _targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
     return " UNION ".join(groups) or None
 
 
+def _prefix_holders(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[rdflib.term.Node]:
+    """The sh:prefixes holders of a node and, transitively, what they owl:imports."""
+    todo, seen = list(shapes.objects(node, SH.prefixes)), []
+    while todo:
+        holder = todo.pop()
+        if holder not in seen:
+            seen.append(holder)
+            todo.extend(shapes.objects(holder, OWL_IMPORTS))
+    return seen
+
+
 def _declared_prefixes(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
     lines = []
-    for holder in shapes.objects(node, SH.prefixes):
+    for holder in _prefix_holders(shapes, node):
         for declaration in shapes.objects(holder, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
@@ -138,25 +226,84 @@ def _joinable(body: str) -> bool:
     projections = PROJECTION.findall(code)
     return (not NOT_JOINABLE.search(code) and bool(projections) and "{" in code
             and all(PROJECTS_THIS.search(p) for p in projections)
-            and re.search(r"[?$]this\b", _top_level_patterns(code)) is not None)
+            and _binds_this(code, code.index("{")))
 
 
-def _top_level_patterns(code: str) -> str:
-    """The text directly in the top-level WHERE group: nested groups and (…) expressions out."""
-    depth, kept = 0, []
-    for char in code[code.index("{"):]:
-        if char == "{":
+def _closing(code: str, start: int) -> int:
+    """The index of the `}` closing the `{` at start."""
+    depth = 0
+    for index in range(start, len(code)):
+        if code[index] == "{":
             depth += 1
-        elif char == "}":
+        elif code[index] == "}":
             depth -= 1
             if depth == 0:
-                break
-        elif depth == 1:
-            kept.append(char)
-    text = "".join(kept)
+                return index
+    return len(code)
+
+
+def _binds_this(code: str, start: int) -> bool:
+    """The group at `start` binds $this in a triple pattern of its own level, and so does every
+    nested group (or sub-SELECT) that reads it; no BIND reads it. EXISTS blocks see the
+    group's bindings, so they may read it freely."""
+    end, index, own = _closing(code, start), start + 1, []
+    while index < end:
+        if code[index] != "{":
+            own.append(code[index])
+            index += 1
+            continue
+        close = _closing(code, index)
+        inner = code[index:close + 1]
+        if not EXISTS_BEFORE.search(code[start:index]) and THIS_TOKEN.search(inner):
+            nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
+            if not _binds_this(inner, nested):
+                return False
+        own.append(" ")
+        index = close + 1
+    text = "".join(own)
+    for bind in BIND_OPEN.finditer(text):
+        if THIS_TOKEN.search(text[bind.end():_expression_end(text, bind.end())]):
+            return False
     while PARENTHESES.search(text):
         text = PARENTHESES.sub(" ", text)
-    return re.sub(r"\bFILTER\b|\bBIND\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bFILTER\b|\bBIND\b", " ", text, flags=re.IGNORECASE)
+    return THIS_TOKEN.search(text) is not None
+
+
+def _expression_end(text: str, start: int) -> int:
+    """The index of the `)` closing an expression opened just before start."""
+    depth = 1
+    for index in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return len(text)
+
+
+def prebound(body: str, focus: ox.NamedNode | ox.Literal) -> str:
+    """The query with $this pre-bound to the focus node (SHACL 1.0 §5.3.1): every occurrence
+    replaced by the node; projected, it becomes `(node AS ?this)`; `bound($this)` is true."""
+    code, term = _code(body), str(focus)
+    edits: dict[int, tuple[int, str]] = {}
+    for match in BOUND_THIS.finditer(code):
+        edits[match.start()] = (match.end(), "(true)")
+    for clause in GROUP_BY.finditer(code):
+        for match in THIS_TOKEN.finditer(code, clause.start(1), clause.end(1)):
+            edits.setdefault(match.start(), (match.end(), f"({term})"))
+    for number, clause in enumerate(PROJECTION.finditer(code)):
+        # a sub-SELECT must not bind ?this again: it projects a fresh variable instead
+        bound = "?this" if number == 0 else f"?_prebound{number}"
+        for match in THIS_TOKEN.finditer(code, clause.start(1), clause.end(1)):
+            edits.setdefault(match.start(), (match.end(), f"({term} AS {bound})"))
+    for match in THIS_TOKEN.finditer(code):
+        if not any(s <= match.start() < e for s, (e, _) in edits.items()):
+            edits[match.start()] = (match.end(), term)
+    out, pos = [], 0
+    for start in sorted(edits):
+        end, text = edits[start]
+        out += [body[pos:start], text]
+        pos = end
+    return "".join(out) + body[pos:]
 
 
 def _whole_set(constraint: Constraint) -> str:
@@ -195,11 +342,18 @@ def _findings(store: ox.Store, constraint: Constraint) -> list[Finding]:
         targets = (f"{_target_prologue(constraint)}"
                    f"SELECT DISTINCT ?this WHERE {{ {constraint.targets} }}")
         focus_nodes = [s["this"] for s in store.query(targets)]
-        query = constraint.prologue + constraint.body
         return [Finding(constraint, focus, s) for focus in focus_nodes
-                for s in store.query(query, substitutions={THIS: focus})]
+                for s in _per_node(store, constraint, focus)]
     except SyntaxError as exc:
         raise ValueError(f"SPARQL constraint of {constraint.shape}: {exc}") from exc
+
+
+def _per_node(store: ox.Store, constraint: Constraint,
+              focus: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.QuerySolutions:
+    """The constraint's solutions for one focus node, $this pre-bound."""
+    if isinstance(focus, ox.BlankNode):
+        return store.query(constraint.prologue + constraint.body, substitutions={THIS: focus})
+    return store.query(constraint.prologue + prebound(constraint.body, focus))
 
 
 def add_to_report(report: rdflib.Graph, findings: Iterable[Finding]) -> None:
@@ -225,8 +379,7 @@ def add_to_report(report: rdflib.Graph, findings: Iterable[Finding]) -> None:
                 report.add((result, predicate, term))
         for message in _messages(constraint, solution):
             report.add((result, SH.resultMessage, message))
-        if constraint.severity == SH.Violation:
-            report.set((root, SH.conforms, rdflib.Literal(False)))
+        report.set((root, SH.conforms, rdflib.Literal(False)))  # any result, any severity
 
 
 def _messages(constraint: Constraint, solution: ox.QuerySolution) -> list[rdflib.Literal]:
@@ -262,4 +415,5 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Nod
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return rdflib.Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
+    return rdflib.Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype,
+                          normalize=False)

@@ -11,13 +11,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from . import paths, sparqlconstraints
 from .namespaces import SH
 from .rdfio import read_all, to_rdflib_graph
+from .sparqlconstraints import ShapesError
 
 ENGINES = ("turbo", "turbo-per-node", "pyshacl")
+TRUE = rdflib.Literal(True).n3()
+KEPT_DATATYPES = {str(XSD.string), str(XSD.date), str(XSD.dateTime), str(XSD.anyURI),
+                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 FALLBACK_MESSAGE = {
     "vi": "Dữ liệu không thỏa mãn ràng buộc {shape}.",
@@ -44,17 +48,33 @@ class Result:
                 "source": self.source}
 
 
+FAIL_ON = {"violation": frozenset({"Violation"}),
+           "warning": frozenset({"Violation", "Warning"}),
+           "info": frozenset({"Violation", "Warning", "Info"})}
+
+
 @dataclass
 class Report:
-    """A whole validation report: conforms iff there is no Violation."""
+    """A whole validation report.
+
+    `conforms` is SHACL's sh:conforms: true only when there is no result at all, whatever its
+    severity. `fails` is the exit-code policy: true when a result has a severity in `fail_on`
+    (by default only Violations fail a run; `--fail-on warning` adds Warnings).
+    """
 
     results: list[Result]
     graph: rdflib.Graph
+    fail_on: frozenset[str] = FAIL_ON["violation"]
 
     @property
     def conforms(self) -> bool:
-        """True when no result is a Violation."""
-        return not any(r.severity == "Violation" for r in self.results)
+        """SHACL's sh:conforms: no result of any severity."""
+        return not self.results
+
+    @property
+    def fails(self) -> bool:
+        """True when a result's severity is one that fails the run (`fail_on`)."""
+        return any(r.severity in self.fail_on for r in self.results)
 
     def count(self, severity: str) -> int:
         """How many results have this severity."""
@@ -62,7 +82,8 @@ class Report:
 
     def as_json(self) -> dict:
         """The report as architecture.md's JSON document."""
-        return {"conforms": self.conforms, "results": [r.as_json() for r in self.results]}
+        return {"conforms": self.conforms, "fails": self.fails,
+                "results": [r.as_json() for r in self.results]}
 
 
 def knowledge_paths(include_data: bool = True) -> list[Path]:
@@ -97,7 +118,25 @@ def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
         report_graph = _run_turbo(triples, shapes, focus_nodes, whole_set=engine == "turbo")
     else:
         raise ValueError(f"unknown SHACL engine {engine!r} (use {', '.join(ENGINES)})")
+    _set_conforms(report_graph)
     return Report(results=read_results(report_graph, shapes), graph=report_graph)
+
+
+def _set_conforms(report_graph: rdflib.Graph) -> None:
+    """sh:conforms as SHACL defines it: false as soon as there is a result, whatever its
+    severity (engines may write true when there are only Warnings)."""
+    root = report_graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    if root is not None:
+        has_result = report_graph.value(root, SH.result) is not None
+        report_graph.set((root, SH.conforms, rdflib.Literal(not has_result)))
+
+
+def _checked(report_graph: object) -> rdflib.Graph:
+    """The engine's report graph, or a ShapesError when it refused the shapes graph (the
+    engines return a ValidationFailure object instead of a report for ill-formed shapes)."""
+    if isinstance(report_graph, rdflib.Graph):
+        return report_graph
+    raise ShapesError.from_engine(str(getattr(report_graph, "message", report_graph)))
 
 
 def _kwargs(focus_nodes: Sequence[str] | None) -> dict:
@@ -113,30 +152,79 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
     import pyshacl
 
     _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes, **_kwargs(focus_nodes))
-    return report_graph
+    return _checked(report_graph)
 
 
 def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
                focus_nodes: Sequence[str] | None, whole_set: bool = True) -> rdflib.Graph:
     """pyshacl-turbo on an Oxigraph store; for a whole graph, the SPARQL constraints of node
     shapes run alongside, once over all their targets (sparqlconstraints), unless whole_set is
-    false (pyshacl-turbo alone, each SPARQL constraint once per focus node)."""
+    false (pyshacl-turbo alone, each SPARQL constraint once per focus node).
+
+    Oxigraph stores some literals in canonical form ("5"^^xsd:byte comes back as xsd:integer,
+    "1.0"^^xsd:decimal as "1"): SHACL must see them as written, so when the data has such a
+    literal the core constraints are checked by pySHACL on the triples as parsed."""
     import pyshacl_turbo
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    faithful = literals_kept(triples)
     if focus_nodes or not whole_set:
-        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=shapes,
+        if not faithful:
+            return _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
+        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=typed_strings(shapes),
                                                     **_kwargs(focus_nodes))
-        return report_graph
+        return _checked(report_graph)
     constraints, core_shapes = sparqlconstraints.split(shapes)
     with ThreadPoolExecutor(max_workers=1) as pool:
         sparql_results = pool.submit(sparqlconstraints.run, store, constraints, shapes,
                                      os.cpu_count() or 1)
-        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=core_shapes,
-                                                    **_kwargs(None))
+        if faithful:
+            _, report_graph, _ = pyshacl_turbo.validate(
+                store, shacl_graph=typed_strings(core_shapes), **_kwargs(None))
+            report_graph = _checked(report_graph)
+        else:
+            report_graph = _run_pyshacl(to_rdflib_graph(triples), core_shapes, None)
         sparqlconstraints.add_to_report(report_graph, sparql_results.result())
     return report_graph
+
+
+def literals_kept(triples: Iterable[ox.Triple]) -> bool:
+    """True when Oxigraph keeps every literal of the triples as written (datatype and lexical
+    form); only datatypes it may canonicalise (numbers, booleans, …) are tried."""
+    odd = {t.object for t in triples if isinstance(t.object, ox.Literal)
+           and not t.object.language and t.object.datatype.value not in KEPT_DATATYPES}
+    if not odd:
+        return True
+    probe = ox.Store()
+    subject, predicate = ox.NamedNode("urn:x-probe:s"), ox.NamedNode("urn:x-probe:p")
+    probe.bulk_extend(ox.Quad(subject, predicate, o) for o in odd)
+    return {q.object for q in probe} == odd
+
+
+def typed_strings(shapes: rdflib.Graph) -> rdflib.Graph:
+    """The shapes graph as pyshacl-turbo must read it: plain literals of sh:hasValue, sh:in
+    lists and sh:targetNode written as xsd:string (it reads the store's strings as xsd:string
+    and compares terms), and sh:uniqueLang other than the literal true dropped (SHACL
+    activates it only for true; "1"^^xsd:boolean is another literal)."""
+    plain = [(s, p, o) for s, p, o in shapes
+             if p in (SH.hasValue, RDF.first, SH.targetNode) and isinstance(o, rdflib.Literal)
+             and o.datatype is None and o.language is None]
+    inactive = [(s, p, o) for s, p, o in shapes.triples((None, SH.uniqueLang, None))
+                if o.n3() != TRUE]
+    if not plain and not inactive:
+        return shapes
+    typed = rdflib.Graph()
+    for prefix, namespace in shapes.namespaces():
+        typed.bind(prefix, namespace)
+    for triple in shapes:
+        typed.add(triple)
+    for s, p, o in plain:
+        typed.remove((s, p, o))
+        typed.add((s, p, rdflib.Literal(str(o), datatype=XSD.string)))
+    for triple in inactive:
+        typed.remove(triple)
+    return typed
 
 
 def _text(term: rdflib.term.Node | None) -> str | None:

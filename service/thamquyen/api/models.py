@@ -109,7 +109,10 @@ class ValidationResult(BaseModel):
 class ValidationReport(BaseModel):
     """The SHACL report (the same document as `thamquyen validate --format json`)."""
 
-    conforms: bool
+    conforms: bool = Field(description="SHACL sh:conforms: false as soon as there is any result, "
+                                       "whatever its severity")
+    fails: bool = Field(description="true when a result is a Violation (what makes "
+                                    "`thamquyen validate` exit 1 by default)")
     results: list[ValidationResult]
 
 

@@ -26,6 +26,9 @@ class Settings:
     query_timeout: float = 10.0
     row_limit: int = 10000
     max_upload_mb: float = 10.0
+    validation_timeout: float = 30.0
+    max_validate_triples: int = 50000
+    max_blank_depth: int = 32
     workdir: Path | None = None
     sparql_workers: int = 2
     yasgui_dir: Path | None = None
@@ -85,6 +88,13 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_ROW_LIMIT", "row_limit", "most rows (or triples) /sparql returns (default 10000)"),
     ("THAMQUYEN_MAX_UPLOAD_MB", "max_upload_mb", "largest body POST /api/validate accepts, "
                                                  "in MB (default 10)"),
+    ("THAMQUYEN_VALIDATION_TIMEOUT", "validation_timeout", "seconds POST /api/validate may "
+                                                           "take before a 503 (default 30)"),
+    ("THAMQUYEN_MAX_VALIDATE_TRIPLES", "max_validate_triples", "most triples a document posted "
+                                                               "to /api/validate may hold "
+                                                               "(default 50000)"),
+    ("THAMQUYEN_MAX_BLANK_DEPTH", "max_blank_depth", "deepest nesting of blank nodes ([ … [ … ] ]) "
+                                                     "/api/validate accepts (default 32)"),
     ("THAMQUYEN_WORKDIR", "workdir", "working folder of the embedded store (default .thamquyen/)"),
     ("THAMQUYEN_SPARQL_WORKERS", "sparql_workers", "worker processes that run /sparql queries on "
                                                    "the embedded store (default 2)"),

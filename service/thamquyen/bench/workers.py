@@ -57,7 +57,7 @@ def validate(engine: str, folder: Path, out: Path, include_data: bool = True) ->
                 r.value, r.shape] for r in report.results]
     out.write_text(json.dumps(results), encoding="utf-8")
     return {"engine": engine, "seconds": round(seconds, 2), "peak_mib": self_peak_mib(),
-            "conforms": report.conforms, "results": len(results)}
+            "conforms": not report.fails, "results": len(results)}
 
 
 def rdflib_sparql(folder: Path, questions_file: Path, out: Path) -> dict:

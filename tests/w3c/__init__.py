@@ -1,0 +1,1 @@
+"""The W3C SHACL test suite (test data) and its runner."""
