@@ -71,7 +71,11 @@ def test_wrong_type_is_a_violation_on_the_node(name: str, engine: str,
         ("Violation", EX + focus, TQ + path, value)], [r.as_json() for r in report.results]
     assert report.fails and not report.conforms
     message = mine[0].message
-    assert path in message["vi"] and path in message["en"] and message["vi"] != message["en"]
+    assert message["vi"] != message["en"]
+    if shape.startswith("Range-"):
+        assert path in message["vi"] and path in message["en"]
+    else:  # the date rule speaks of the date, not of the property's name
+        assert "YYYY-MM-DD" in message["vi"] and "YYYY-MM-DD" in message["en"]
 
 
 def test_every_range_shape_has_a_failing_fixture(shapes: rdflib.Graph) -> None:
