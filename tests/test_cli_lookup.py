@@ -79,6 +79,25 @@ def test_no_holder_exits_3(capsys):
     assert code == 0
 
 
+def test_text_answer_explains_an_empty_result(capsys):
+    code, out, _ = run(capsys, "who-holds", F + "power/cap-chung-chi", "--at", "2020-01-01")
+    assert code == 3
+    assert "Giải thích:" in out and "[no-conferral-in-data]" in out
+    assert "không có nghĩa là pháp luật không giao" in out
+    code, out, _ = run(capsys, "who-holds", F + "power/cap-chung-chi", "--at", "2020-01-01",
+                       "--lang", "en")
+    assert code == 3
+    assert "Why:" in out and "No authority holds this power" in out
+    assert "does not mean that the law gives this power to no one" in out
+
+
+def test_text_answer_explains_a_unit_read_as_its_successors(capsys):
+    code, out, _ = run(capsys, "who-holds", F + "power/khai-thac-cat", "--in", F + "unit/990",
+                       "--at", "2024-06-01")
+    assert code == 0
+    assert "[unit-not-in-force]" in out and "Huyện Đông Hòa, Huyện Tây Thủy" in out
+
+
 @pytest.mark.parametrize("args, needle", [
     (["who-holds", F + "power/khai-thac-cat", "--at", "2024-02-30"], "YYYY-MM-DD"),
     (["who-holds", F + "power/khai-thac-cat", "--at", "01/06/2024"], "YYYY-MM-DD"),

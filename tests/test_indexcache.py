@@ -1,8 +1,9 @@
 """The marshal cache of the engine Index and NameIndex (thamquyen.indexcache).
 
-The knowledge base of tests/fixtures/engine is opened twice on the same temporary workdir: the
-first opening builds the index and writes kb-index.marshal, the second reads it back (record
-maps as LazyRecords). Both must answer who-holds identically. LazyRecords is also tested alone.
+The knowledge base of tests/fixtures/engine (with the version-2 cases of engine-v2) is opened
+twice on the same temporary workdir: the first opening builds the index and writes
+kb-index.marshal, the second reads it back (record maps as LazyRecords). Both must answer
+who-holds identically. LazyRecords is also tested alone.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from thamquyen.indexcache import CACHE_NAME, LazyRecords, _decode_map, _encode_m
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "engine"
+V2_FIXTURES = REPO / "tests" / "fixtures" / "engine-v2"
 F = "https://example.org/thamquyen-fixture/"
 DATES = ["2017-12-31", "2020-01-01", "2021-03-01", "2023-07-01", "2024-01-01", "2024-06-01",
          "2025-07-01", "2026-01-01"]
@@ -32,10 +34,10 @@ SAMPLE = 200
 def two_kbs(fixture_home: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple:
     """(built, cached): the fixture KB opened twice on one workdir; the second reads the cache."""
     workdir = tmp_path_factory.mktemp("kb-work")
-    built = kbmod.open_kb([FIXTURES], workdir=workdir)
+    built = kbmod.open_kb([FIXTURES, V2_FIXTURES], workdir=workdir)
     caches = list(workdir.rglob(CACHE_NAME))
     assert len(caches) == 1, caches
-    cached = kbmod.open_kb([FIXTURES], workdir=workdir)
+    cached = kbmod.open_kb([FIXTURES, V2_FIXTURES], workdir=workdir)
     return built, cached
 
 
@@ -189,3 +191,16 @@ def test_lazy_iteration_decodes_nothing() -> None:
     records, decoder = lazy()
     assert list(keys(records)) == ["a", "b"]
     assert decoder.calls == 0
+
+
+def test_cache_carries_the_version_2_tables(two_kbs: tuple) -> None:
+    _, cached = two_kbs
+    index = cached.engine.index
+    assert "https://w3id.org/thamquyen/ontology#Department" in index.broader_types(
+        "https://w3id.org/thamquyen/ontology#DepartmentOfJustice")
+    assert index.posts_by_agency[(F + "agency/ubnd-99101",
+                                  "https://w3id.org/thamquyen/ontology#Chairperson")] == [
+        F + "post/chu-tich-ubnd-99101"]
+    doc = cached.engine.who_holds(F + "power/v2-thu-hoi-dat", F + "unit/99101",
+                                  dt.date(2024, 6, 1))
+    assert [h["authority"] for h in doc["holders"]] == [F + "post/chu-tich-ubnd-99101"]

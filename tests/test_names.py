@@ -142,3 +142,64 @@ def test_namesakes_are_told_apart_by_the_date(kb):
     assert F + "unit/99301" in err.value.vi and F + "unit/99103" in err.value.vi
     assert kb.names.resolve("xa bac ha", "unit", dt.date(2023, 12, 31)) == F + "unit/99301"
     assert kb.names.resolve("xa bac ha", "unit", dt.date(2024, 1, 1)) == F + "unit/99103"
+
+
+# ---------------------------------------------------------------- phrases, exceptions, namesakes
+
+HOUSES, OTHERS = str(ID["power/gpxd-nha-o"]), str(ID["power/gpxd-tru-nha-o"])
+
+
+@pytest.fixture
+def permits() -> NameIndex:
+    """Two powers whose names hold the same words, one of them in an exception clause."""
+    n = NameIndex(Index())
+    n.add(HOUSES, POWER, "Cấp giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở "
+                         "riêng lẻ", False, "vi")
+    n.add(OTHERS, POWER, "Cấp giấy phép xây dựng đối với công trình phải có giấy phép trên địa "
+                         "bàn tỉnh, trừ công trình cấp III, cấp IV và nhà ở riêng lẻ", False, "vi")
+    n.add(str(ID["power/tru-so"]), POWER, "Bố trí trụ sở làm việc", False, "vi")
+    return n
+
+
+def test_words_in_an_exception_clause_do_not_count(permits):
+    assert permits.resolve("giấy phép xây dựng nhà ở riêng lẻ", "power") == HOUSES
+    assert permits.resolve("giay phep xay dung nha o rieng le", "power") == HOUSES
+    assert permits.resolve("giấy phép xây dựng trên địa bàn tỉnh", "power") == OTHERS
+    # "trụ sở" is not "trừ": no exception there
+    assert permits.resolve("tru so", "power") == str(ID["power/tru-so"])
+    assert "bo tri tru so lam viec" not in permits.positive
+
+
+def test_a_phrase_ranks_before_scattered_words(names):
+    names.add(str(ID["power/c"]), POWER, "Xây dựng kế hoạch cấp phép nhà ở", False, "vi")
+    # "nha o rieng le" is a phrase of power/a only; power/c holds "nha o" but not as the query
+    assert names.resolve("nhà ở riêng lẻ", "power") == str(ID["power/a"])
+    hits = names.search("cap giay phep xay dung")
+    assert [h["iri"] for h in hits][:2] == [str(ID["power/b"]), str(ID["power/a"])]
+
+
+def test_search_ranks_phrase_outside_exception_first(permits):
+    hits = permits.search("nha o rieng le")
+    assert [h["iri"] for h in hits] == [HOUSES, OTHERS]
+    words = permits.search("rieng le nha o")  # the words, not the phrase
+    assert {h["iri"] for h in words} == {HOUSES, OTHERS}
+
+
+def test_search_results_tell_namesakes_apart(kb):
+    hits = kb.names.search("xa bac ha", "unit")
+    assert [(h["iri"], h["description"]) for h in hits] == [
+        (F + "unit/99103", "Xã Bắc Hà — Huyện Đông Hòa, Tỉnh Thử Nghiệm — từ 01/01/2024"),
+        (F + "unit/99301", "Xã Bắc Hà — Huyện Bắc Sơn, Tỉnh Thử Nghiệm — đến 31/12/2023")]
+    first = hits[0]
+    assert first["parents"] == ["Huyện Đông Hòa", "Tỉnh Thử Nghiệm"]
+    assert first["level"] == "cấp xã" and first["validFrom"] == "2024-01-01"
+    assert first["validUntil"] is None
+    agency = kb.names.search("ubnd xa bac ha", "agency")[0]
+    assert agency["description"].endswith("— Huyện Đông Hòa, Tỉnh Thử Nghiệm — từ 01/01/2024")
+
+
+def test_ambiguity_lists_candidates_with_what_tells_them_apart(kb):
+    with pytest.raises(InputError) as err:
+        kb.names.resolve("xa bac ha", "unit")
+    assert "Xã Bắc Hà — Huyện Bắc Sơn, Tỉnh Thử Nghiệm — đến 31/12/2023" in err.value.vi
+    assert "Xã Bắc Hà — Huyện Đông Hòa, Tỉnh Thử Nghiệm — từ 01/01/2024" in err.value.en

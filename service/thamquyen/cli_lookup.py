@@ -3,41 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
+from .answers import STEP_WORDS, describe_chain, parse_date, vn_date
 from .kb import KB, open_kb
-from .rdfio import InputError
 
 EXIT_FOUND, EXIT_NONE = 0, 3
-STEP_WORDS = {
-    "conferral": "thẩm quyền gốc (phân quyền)",
-    "reorganization": "kế thừa do sắp xếp tổ chức",
-    "decentralization": "được phân cấp",
-    "authorization": "được ủy quyền",
-}
-
-
-def parse_date(text: str | None) -> dt.date:
-    """YYYY-MM-DD (default: today) or an InputError."""
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"ngày “{text}” không hợp lệ; hãy viết theo dạng YYYY-MM-DD, "
-                         "ví dụ 2025-09-01.",
-                         f"invalid date “{text}”; write it as YYYY-MM-DD, e.g. 2025-09-01.") from exc
-
-
-def vn_date(iso: str | None) -> str:
-    """2021-01-01 → 01/01/2021; None → …"""
-    if not iso:
-        return "…"
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+# parse_date, vn_date, describe_chain and STEP_WORDS live in answers/ (shared with the API and
+# the pages); they are imported here so that older imports from cli_lookup keep working.
+__all__ = ["STEP_WORDS", "describe_chain", "parse_date", "register", "vn_date"]
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -88,48 +64,38 @@ def run_who_holds(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(render_who_holds(kb, answer))
+        sys.stdout.write(render_who_holds(kb, answer, args.lang))
     return EXIT_FOUND if answer["holders"] else EXIT_NONE
 
 
-def render_who_holds(kb: KB, answer: dict) -> str:
-    """A Vietnamese answer a legal officer can cite."""
+def render_who_holds(kb: KB, answer: dict, lang: str = "vi") -> str:
+    """A Vietnamese answer a legal officer can cite (English words with lang="en")."""
     iris = [answer["power"], answer["in"]]
     for holder in answer["holders"]:
         for s in holder["chain"]:
             iris += [s["from"], s["to"], s["basis"]]
-    labels = kb.labels(iris)
+    labels = kb.display_names(iris)
 
     def name(iri: str | None) -> str:
         return labels.get(iri, iri) if iri else "—"
 
-    lines = [f"Thẩm quyền: {name(answer['power'])}",
-             f"Địa bàn: {name(answer['in']) if answer['in'] else '(mọi địa bàn)'}",
-             f"Ngày: {vn_date(answer['at'])}", ""]
+    en = lang == "en"
+    lines = [f"{'Power' if en else 'Thẩm quyền'}: {name(answer['power'])}",
+             f"{'Unit' if en else 'Địa bàn'}: "
+             f"{name(answer['in']) if answer['in'] else ('(everywhere)' if en else '(mọi địa bàn)')}",
+             f"{'Date' if en else 'Ngày'}: {vn_date(answer['at'])}", ""]
     if not answer["holders"]:
-        lines.append("Không có chủ thể nào giữ thẩm quyền này vào ngày đó.")
+        lines.append("No authority holds this power on that date." if en else
+                     "Không có chủ thể nào giữ thẩm quyền này vào ngày đó.")
     for number, holder in enumerate(answer["holders"], 1):
         lines.append(f"{number}. {name(holder['authority'])} — {describe_chain(holder['chain'], name)}")
         lines.append(f"   <{holder['authority']}>")
+    explanations = answer.get("explanations") or []
+    if explanations:
+        lines += ["", "Why:" if en else "Giải thích:"]
+    for item in explanations:
+        lines.append(f"- {item['en' if en else 'vi']} [{item['code']}]")
     return "\n".join(lines) + "\n"
-
-
-def describe_chain(chain: list[dict], name) -> str:
-    """The last step first (how the holder got it), then the origin."""
-    parts = []
-    for s in reversed(chain):
-        span = f"({vn_date(s['validFrom'])} – {vn_date(s['validUntil'])})"
-        if s["step"] == "conferral":
-            parts.append(f"thẩm quyền gốc: {name(s['to'])}, {name(s['basis'])} {span}")
-        elif s["step"] == "authorization":
-            parts.append(f"được ủy quyền theo {name(s['basis'])} {span}; bên ủy quyền "
-                         f"(chịu trách nhiệm về kết quả): {name(s['from'])}")
-        elif s["step"] == "decentralization":
-            parts.append(f"được phân cấp theo {name(s['basis'])} {span} từ {name(s['from'])}")
-        else:
-            parts.append(f"kế thừa {name(s['from'])} theo {name(s['basis'])} "
-                         f"(từ {vn_date(s['validFrom'])})")
-    return "; ".join(parts)
 
 
 def run_powers_of(args: argparse.Namespace) -> int:
@@ -141,7 +107,7 @@ def run_powers_of(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer, ensure_ascii=False, indent=2))
         return EXIT_FOUND if answer["powers"] else EXIT_NONE
-    labels = kb.labels([authority] + [p["power"] for p in answer["powers"]]
+    labels = kb.display_names([authority] + [p["power"] for p in answer["powers"]]
                        + [s["basis"] for p in answer["powers"] for s in p["chain"]]
                        + [s["from"] for p in answer["powers"] for s in p["chain"]]
                        + [s["to"] for p in answer["powers"] for s in p["chain"]])
@@ -165,5 +131,5 @@ def run_search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             code = f" [{hit['code']}]" if hit["code"] else ""
-            print(f"{hit['label'] or hit['iri']}{code}  <{hit['iri']}>")
+            print(f"{hit['description'] or hit['iri']}{code}  <{hit['iri']}>")
     return EXIT_FOUND if hits else EXIT_NONE

@@ -2,13 +2,18 @@
 
 The index is read from the store with the SELECTs in queries/engine/, so the engine runs the
 same on the embedded store and on any SPARQL store; a question is then a few dict lookups.
+
+Version 2 of the vocabulary: a role of agency type T matches the agencies of type T or of a
+narrower type (skos:broader, transitively); a role with a tq:postType K names the post of kind
+K of each such agency (posts are data). A post is in force while its own validity (if any) and
+its agency's hold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import paths
@@ -45,6 +50,7 @@ class Authority:
     level: str | None = None
     jurisdictions: set[str] = field(default_factory=set)
     post_of: str | None = None
+    post_type: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
     label: str | None = None
@@ -101,12 +107,18 @@ class Index:
         self.authorities: dict[str, Authority] = defaultdict(Authority)
         self.agencies_by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self.agencies_by_type: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.type_broader: dict[str, set[str]] = defaultdict(set)
+        self.posts_by_agency: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.conferrals: dict[str, list[Conferral]] = defaultdict(list)
         self.delegations: dict[tuple[str, str], list[Delegation]] = defaultdict(list)
+        self.delegators: dict[str, list[str]] = defaultdict(list)
         self.reorgs: dict[str, list[Reorganization]] = defaultdict(list)
         self.powers: dict[str, str | None] = {}
         self.unit_levels: dict[str, str] = {}
+        self.unit_children: dict[str, set[str]] = defaultdict(set)
         self.level_ranks: dict[str, int] = {}
+        self.level_validity: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self.level_labels: dict[str, str] = {}
 
     @classmethod
     def from_store(cls, store: Store) -> Index:
@@ -114,11 +126,13 @@ class Index:
         index = cls()
         index.add_units(store.select(engine_query("units")))
         index.add_authorities(store.select(engine_query("authorities")))
+        for row in store.select(engine_query("agency-types")):
+            index.type_broader[str(row["type"])].add(str(row["broader"]))
         index.add_conferrals(store.select(engine_query("conferrals")))
         index.add_delegations(store.select(engine_query("delegations")))
         index.add_reorganizations(store.select(engine_query("reorganizations")))
         for row in store.select(engine_query("levels")):
-            index.level_ranks[str(row["level"])] = int(row["rank"])
+            index.add_level(row)
         for row in store.select(engine_query("powers")):
             index.powers.setdefault(str(row["power"]), _s(row, "label"))
         index.finish()
@@ -134,6 +148,18 @@ class Index:
             if "level" in row:
                 self.unit_levels[unit] = str(row["level"])
 
+    def add_level(self, row: Row) -> None:
+        """A level's rank and life (the district level ends on 2025-06-30) with its basis."""
+        level = str(row["level"])
+        self.level_ranks[level] = int(row["rank"])
+        if "label" in row:
+            self.level_labels.setdefault(level, str(row["label"]))
+        basis = _s(row, "basis")
+        old = self.level_validity.get(level)
+        if old and old[2] and (basis is None or old[2] < basis):
+            basis = old[2]
+        self.level_validity[level] = (_s(row, "validFrom"), _s(row, "validUntil"), basis)
+
     def add_authorities(self, rows: Iterable[Row]) -> None:
         """Agencies, posts and roles with their type, level, jurisdiction and validity."""
         for row in rows:
@@ -144,6 +170,7 @@ class Index:
             if "jurisdiction" in row:
                 rec.jurisdictions.add(str(row["jurisdiction"]))
             rec.post_of = rec.post_of or _s(row, "postOf")
+            rec.post_type = rec.post_type or _s(row, "postType")
             rec.valid_from = rec.valid_from or _s(row, "validFrom")
             rec.valid_until = rec.valid_until or _s(row, "validUntil")
             rec.label = rec.label or _s(row, "label")
@@ -197,17 +224,39 @@ class Index:
                 self.reorgs[predecessor].append(reorg)
 
     def finish(self) -> None:
-        """Build the role lookup tables once everything is read."""
+        """Build the role lookup tables once everything is read.
+
+        An agency is listed under its own type and every broader one (vocabulary v2, 1a), so
+        that a role of type T finds the agencies of type T or narrower with one lookup."""
         for iri, rec in sorted(self.authorities.items()):
-            if ROLE in rec.kinds or not rec.agency_type or not rec.level:
+            if ROLE in rec.kinds:
                 continue
-            self.agencies_by_type[(rec.agency_type, rec.level)].append(iri)
-            for unit in rec.jurisdictions:
-                self.agencies_by_role[(rec.agency_type, rec.level, unit)].append(iri)
-        for power, _ in self.delegations:
+            if POST in rec.kinds and rec.post_of and rec.post_type:
+                self.posts_by_agency[(rec.post_of, rec.post_type)].append(iri)
+            if not rec.agency_type or not rec.level:
+                continue
+            for agency_type in sorted(self.broader_types(rec.agency_type)):
+                self.agencies_by_type[(agency_type, rec.level)].append(iri)
+                for unit in rec.jurisdictions:
+                    self.agencies_by_role[(agency_type, rec.level, unit)].append(iri)
+        for unit, parents in self.unit_parents.items():
+            for parent in parents:
+                self.unit_children[parent].add(unit)
+        for power, delegator in sorted(self.delegations):
+            self.delegators[power].append(delegator)
             self.powers.setdefault(power, None)
         for power in self.conferrals:
             self.powers.setdefault(power, None)
+
+    def broader_types(self, agency_type: str) -> set[str]:
+        """The type and every type it is narrower than (skos:broader, transitively)."""
+        found, todo = {agency_type}, [agency_type]
+        while todo:
+            for broader in self.type_broader.get(todo.pop(), ()):
+                if broader not in found:
+                    found.add(broader)
+                    todo.append(broader)
+        return found
 
     # ---- territory -------------------------------------------------------------------
 
@@ -250,9 +299,16 @@ class Index:
         return set()
 
     def authority_in_force(self, authority: str, day: str) -> bool:
-        """An authority with no recorded validity is in force."""
+        """An authority with no recorded validity is in force; a post also needs its agency
+        in force (a post without validity of its own lives as long as its agency)."""
         rec = self.authorities.get(authority)
-        return rec is None or in_force(rec.valid_from, rec.valid_until, day)
+        if rec is None:
+            return True
+        if not in_force(rec.valid_from, rec.valid_until, day):
+            return False
+        if rec.post_of and rec.post_of != authority and POST in rec.kinds:
+            return self.authority_in_force(rec.post_of, day)
+        return True
 
     def is_role(self, authority: str) -> bool:
         """True for a tq:AuthorityRole."""
@@ -260,11 +316,26 @@ class Index:
         return rec is not None and ROLE in rec.kinds
 
 
+Namer = Callable[[Sequence[str]], dict[str, str]]
+
+
+def iris_in(value: object) -> set[str]:
+    """Every IRI (http… string) inside nested facts."""
+    if isinstance(value, str):
+        return {value} if value.startswith(("http://", "https://", "urn:")) else set()
+    if isinstance(value, dict):
+        return set().union(*map(iris_in, value.values())) if value else set()
+    if isinstance(value, list | tuple | set):
+        return set().union(*map(iris_in, value)) if value else set()
+    return set()
+
+
 class Engine:
     """Answers who-holds and powers-of from an Index."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, namer: Namer | None = None):
         self.index = index
+        self.namer = namer  # labels/citations for explanations (the KB's, read from the store)
 
     @classmethod
     def from_store(cls, store: Store) -> Engine:
@@ -276,12 +347,48 @@ class Engine:
         rec = self.index.authorities.get(iri)
         return rec.label if rec and rec.label else self.index.powers.get(iri)
 
+    def names(self, iris: Sequence[str]) -> dict[str, str]:
+        """Labels (citations for provisions) of IRIs: the KB's namer, else the index's labels."""
+        if self.namer is not None:
+            return self.namer(iris)
+        return {i: label for i in iris if (label := self.label(i))}
+
     def who_holds(self, power: str, unit: str | None, at: dt.date) -> dict:
-        """The who-holds JSON document of architecture.md."""
-        holders = self.resolve(power, unit, at.isoformat())
-        return {"power": power, "at": at.isoformat(), "in": unit,
+        """The who-holds JSON document of architecture.md, with its explanations."""
+        day = at.isoformat()
+        holders = self.resolve(power, unit, day)
+        return {"power": power, "at": day, "in": unit,
                 "holders": [{"authority": who, "label": self.label(who), "chain": chain}
-                            for who, chain in holders]}
+                            for who, chain in holders],
+                "explanations": self.explanations(power, unit, day, holders)}
+
+    def timeline(self, power: str, unit: str | None, start: dt.date, end: dt.date) -> dict:
+        """The periods over which the answer for P in U is constant between start and end, each
+        with its holders, what began or ended on its first day, and its explanations."""
+        from .timeline import timeline
+
+        return timeline(self, power, unit, start, end)
+
+    def explanations(self, power: str, unit: str | None, day: str,
+                     holders: list[tuple[str, list[dict]]]) -> list[dict]:
+        """Why the answer is empty or elsewhere than U: [{"code", "vi", "en", "refs"}]."""
+        from .explain import explain
+
+        return self.worded(explain(self, power, unit, day, holders), day)
+
+    def worded(self, findings: list, day: str) -> list[dict]:
+        """The explanations of findings (explain.Finding), named through the namer."""
+        from .answers.explanations import word
+
+        if not findings:
+            return []
+        wanted = sorted(set().union(*(iris_in(f.facts) | set(f.refs) for f in findings)))
+        names = self.names(wanted)
+
+        def name(iri: str | None) -> str:
+            return names.get(iri, iri) if iri else "—"
+
+        return [word(f, day, name) for f in findings]
 
     def resolve(self, power: str, unit: str | None, day: str) -> list[tuple[str, list[dict]]]:
         """Final holders with their chains, sorted and without duplicates."""
@@ -304,13 +411,24 @@ class Engine:
         first = [conferral.basis, conferral.valid_from, conferral.valid_until]
         if self.index.is_role(conferral.holder):
             return [(agency, [step("conferral", None, agency, *first)])
-                    for agency in self._role_agencies(conferral.holder, area, day, None)]
+                    for agency in self._role_holders(conferral.holder, area, day, None)]
         return [(final, [step("conferral", None, conferral.holder, *first), *extra])
                 for final, extra in self._current(conferral.holder, area, day, set())]
 
-    def _role_agencies(self, role: str, area: set[str] | None, day: str,
-                       inside: str | None) -> list[str]:
+    def _role_holders(self, role: str, area: set[str] | None, day: str,
+                      inside: str | None) -> list[str]:
+        """The authorities a role names at D: the agencies of its type (or narrower) and level
+        in force, in U's territory and inside `inside`'s; with a post type, their posts."""
         rec = self.index.authorities[role]
+        agencies = self._role_agencies(rec, area, day, inside)
+        if not rec.post_type:
+            return agencies
+        return [post for agency in agencies
+                for post in self.index.posts_by_agency.get((agency, rec.post_type), ())
+                if self.index.authority_in_force(post, day)]
+
+    def _role_agencies(self, rec: Authority, area: set[str] | None, day: str,
+                       inside: str | None) -> list[str]:
         if not rec.agency_type or not rec.level:
             return []
         if area is None or rec.level == CENTRAL:  # central bodies govern every unit
@@ -365,7 +483,7 @@ class Engine:
             extra_args = (delegation.instrument, delegation.valid_from, delegation.valid_until)
             if self.index.is_role(delegation.delegate):
                 targets = [(a, [step(kind, holder, a, *extra_args)])
-                           for a in self._role_agencies(delegation.delegate, area, day, holder)]
+                           for a in self._role_holders(delegation.delegate, area, day, holder)]
             else:
                 first = step(kind, holder, delegation.delegate, *extra_args)
                 targets = [(final, [first, *extra]) for final, extra in

@@ -31,7 +31,7 @@ from .store import EmbeddedStore, Store, solutions_to_rows
 
 log = logging.getLogger("thamquyen.indexcache")
 CACHE_NAME = "kb-index.marshal"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 7
 
 
 class LangString(str):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import rdflib
 
+from .answers.citations import vietnamese_order
 from .engine import Engine, engine_query
 from .indexcache import build_from_memory, load_or_build
 from .names import NameIndex
@@ -31,6 +32,22 @@ class KB:
         query = bind_many(engine_query("labels"), "node", [rdflib.URIRef(i) for i in wanted])
         return {str(r["node"]): str(r["label"]) for r in self.store.select(query)}
 
+    def display_names(self, iris: Sequence[str]) -> dict[str, str]:
+        """What a reader sees for each IRI: its Vietnamese label, and for a provision or a
+        document its citation in Vietnamese order ("khoản 2 Điều 14 Luật số 72/2025/QH15")."""
+        wanted = sorted({i for i in iris if i})
+        if not wanted:
+            return {}
+        query = bind_many(engine_query("citations"), "node", [rdflib.URIRef(i) for i in wanted])
+        best: dict[str, tuple] = {}
+        for row in self.store.select(query):
+            node = str(row["node"])
+            key = (str(row["label"]), str(row.get("docType") or ""), str(row.get("number") or ""))
+            if node not in best or key < best[node]:
+                best[node] = key
+        return {node: vietnamese_order(label, node, doc_type or None, number or None)
+                for node, (label, doc_type, number) in best.items()}
+
 
 def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
             persistent: bool = True, workdir: Path | None = None) -> KB:
@@ -43,4 +60,6 @@ def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
     else:
         store = EmbeddedStore.in_memory(extra)
     engine, names = load_or_build(store, getattr(store, "built_extra", None))
-    return KB(store, engine, names)
+    kb = KB(store, engine, names)
+    engine.namer = kb.display_names
+    return kb

@@ -2,6 +2,10 @@
 
 Text matching ignores case, accents, Unicode form and old/new tone placement (hòa = hoà), and
 reads the abbreviations of Vietnamese documents as their full forms (UBND, HĐND, TP., TX., TT.).
+A name that holds the query as a phrase ranks before one that only holds its words, and words
+after "trừ" / "không bao gồm" (an exception clause) do not count: "giấy phép xây dựng nhà ở riêng
+lẻ" means the power for houses, not the one "trừ … nhà ở riêng lẻ". Candidates carry what tells
+namesakes apart: the units they lie in, their level, their validity.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .answers.dates import vn_date
 from .engine import Index, engine_query, in_force
 from .namespaces import PREFIXES, TQ
 from .rdfio import InputError
@@ -33,6 +38,7 @@ KINDS = {
     "procedure": {str(TQ.Procedure)},
     "task": {str(TQ.Task)},
 }
+EXCEPTION = re.compile(r"\b(ngoại trừ|trừ|không bao gồm|không áp dụng)\b.*$")
 KIND_WORDS = {"power": ("thẩm quyền", "power"), "unit": ("đơn vị hành chính", "unit"),
               "authority": ("chủ thể", "authority"), None: ("đối tượng", "item")}
 
@@ -64,6 +70,8 @@ class NameIndex:
         self.types: dict[str, set[str]] = defaultdict(set)
         self.labels: dict[str, str] = {}
         self.codes: dict[str, str] = {}
+        self.positive: dict[str, str] = {}  # folded name → its part before an exception clause
+        self.sectors: dict[str, str] = {}
         self.index = index
 
     @classmethod
@@ -74,6 +82,8 @@ class NameIndex:
             names.add(str(row["node"]), str(row["type"]), str(row["name"]),
                       str(row["isCode"]).lower() == "true",
                       getattr(row["name"], "language", None))
+        for row in store.select(engine_query("power-sectors")):
+            names.sectors.setdefault(str(row["power"]), str(row["label"]))
         return names
 
     def add(self, iri: str, type_: str, name: str, is_code: bool, lang: str | None) -> None:
@@ -83,7 +93,11 @@ class NameIndex:
             self.by_code[normalize(name)].add(iri)
             self.codes.setdefault(iri, name)
         else:
-            self.by_name[normalize(name)].add(iri)
+            folded = normalize(name)
+            self.by_name[folded].add(iri)
+            positive = normalize(EXCEPTION.sub("", unicodedata.normalize("NFC", name).lower()))
+            if positive != folded:
+                self.positive[folded] = positive
             if lang == "vi" and (iri not in self.labels or len(name) > len(self.labels[iri])):
                 self.labels[iri] = name
 
@@ -113,20 +127,38 @@ class NameIndex:
                 return iri
             raise self._unknown(text, kind)
         key = normalize(text)
-        for pool in (self.by_code.get(key, set()), self.by_name.get(key, set()),
-                     self._containing(key)):
+        for pool in (self.by_code.get(key, set()), self.by_name.get(key, set())):
             matches = self._of_kind(pool, kind)
             if matches:
                 return self._pick(text, matches, kind, at)
+        scored = {i: score for i, score in self._containing(key).items()
+                  if self._of_kind({i}, kind)}
+        if scored:
+            best = max(scored.values())
+            return self._pick(text, {i for i, score in scored.items() if score == best}, kind, at)
         raise self._unknown(text, kind)
 
-    def _containing(self, key: str) -> set[str]:
-        """Names that hold every word of the key (in any order): `ubnd cau ke` finds
-        `Ủy ban nhân dân huyện Cầu Kè`."""
+    def score(self, key: str, name: str) -> tuple[bool, int]:
+        """How well a folded name answers a folded query: (holds it as a phrase, how many of
+        its words), both outside an exception clause ("trừ …")."""
+        positive = self.positive.get(name, name)
+        return (f" {key} " in f" {positive} ",
+                len(set(key.split()) & set(positive.split())))
+
+    def _containing(self, key: str) -> dict[str, tuple[bool, int]]:
+        """Names that hold every word of the key (in any order), with their best score:
+        `ubnd cau ke` finds `Ủy ban nhân dân huyện Cầu Kè`."""
         words = set(key.split())
+        found: dict[str, tuple[bool, int]] = {}
         if not words:
-            return set()
-        return {i for name, iris in self.by_name.items() if words <= set(name.split()) for i in iris}
+            return found
+        for name, iris in self.by_name.items():
+            if words <= set(name.split()):
+                score = self.score(key, name)
+                for iri in iris:
+                    if score > found.get(iri, (False, -1)):
+                        found[iri] = score
+        return found
 
     def _pick(self, text: str, matches: set[str], kind: str | None, at: dt.date | None) -> str:
         if len(matches) == 1:
@@ -169,20 +201,89 @@ class NameIndex:
             "(accents optional).")
 
     def _ambiguous(self, text: str, iris: list[str]) -> InputError:
-        shown = "\n".join(f"  - {self.labels.get(i, i)} <{i}>" for i in iris[:15])
+        shown = "\n".join(f"  - {self.describe(i)['description']} <{i}>" for i in iris[:15])
         more = f"\n  … (+{len(iris) - 15})" if len(iris) > 15 else ""
         return InputError(
             f"“{text}” khớp với nhiều đối tượng; hãy ghi rõ hơn hoặc dùng IRI/mã:\n{shown}{more}",
             f"“{text}” is ambiguous; be more specific or use an IRI/code:\n{shown}{more}")
 
     def search(self, q: str, type: str | None = None, limit: int = 20) -> list[dict]:
-        """Accent-insensitive search over labels and codes, best matches first."""
+        """Accent-insensitive search over labels and codes, best matches first: exact names and
+        codes, then names holding the query as a phrase (outside an exception clause first,
+        names starting with it first, shorter first), then names holding all its words."""
         key = normalize(q)
         if not key:
             return []
         exact = self.by_code.get(key, set()) | self.by_name.get(key, set())
-        partial = {i for name, iris in self.by_name.items() if key in name for i in iris}
-        partial |= {i for code, iris in self.by_code.items() if code.startswith(key) for i in iris}
-        ordered = sorted(self._of_kind(exact, type)) + sorted(self._of_kind(partial - exact, type))
+        ranks: dict[str, tuple] = {i: (0,) for i in exact}
+        words = set(key.split())
+        for name, iris in self.by_name.items():
+            if key in name:
+                phrase, _ = self.score(key, name)
+                rank = (1, not phrase, not name.startswith(key), len(name))
+            elif words <= set(name.split()):
+                rank = (2, -self.score(key, name)[1], len(name))
+            else:
+                continue
+            for i in iris:
+                if rank < ranks.get(i, (9,)):
+                    ranks[i] = rank
+        for code, iris in self.by_code.items():
+            if code.startswith(key):
+                for i in iris:
+                    ranks.setdefault(i, (1, True, False, len(code)))
+        ordered = sorted(self._of_kind(set(ranks), type), key=lambda i: (ranks[i], i))
         return [{"iri": i, "label": self.labels.get(i), "type": sorted(self.types[i]),
-                 "code": self.codes.get(i)} for i in ordered[:limit]]
+                 "code": self.codes.get(i), **self.describe(i)} for i in ordered[:limit]]
+
+    def describe(self, iri: str) -> dict:
+        """What tells namesakes apart: {"parents": [labels of the units it lies in, nearest
+        first], "level", "validFrom", "validUntil", "sector", "description"} — the description
+        as "Xã Cầu Kè — Tỉnh Vĩnh Long — từ 01/07/2025"."""
+        index = self.index
+        parents: list[str] = []
+        level = valid_from = valid_until = None
+        if index is not None:
+            if iri in index.unit_validity:
+                parents = self._units_above(iri)
+                level = index.unit_levels.get(iri)
+                valid_from, valid_until = index.unit_validity[iri]
+            elif iri in index.authorities:
+                rec = index.authorities[iri]
+                agency = index.authorities.get(rec.post_of) if rec.post_of else None
+                level = rec.level or (agency.level if agency else None)
+                valid_from = rec.valid_from or (agency.valid_from if agency else None)
+                valid_until = rec.valid_until or (agency.valid_until if agency else None)
+                for unit in sorted(index.jurisdictions(iri))[:1]:
+                    parents = self._units_above(unit)
+        level_label = index.level_labels.get(level) if index is not None and level else None
+        sector = self.sectors.get(iri)
+        parts = [self.labels.get(iri, iri), ", ".join(parents), sector or "",
+                 validity_words(valid_from, valid_until)]
+        return {"parents": parents, "level": level_label, "validFrom": valid_from,
+                "validUntil": valid_until, "sector": sector,
+                "description": " — ".join(p for p in parts if p)}
+
+    def _units_above(self, unit: str) -> list[str]:
+        """Labels of the units a unit lies in, nearest first (one parent per step)."""
+        labels, seen = [], {unit}
+        current = unit
+        while self.index is not None:
+            parents = sorted(self.index.unit_parents.get(current, ()))
+            if not parents or parents[0] in seen:
+                break
+            current = parents[0]
+            seen.add(current)
+            labels.append(self.labels.get(current, current))
+        return labels
+
+
+def validity_words(valid_from: str | None, valid_until: str | None) -> str:
+    """'từ 01/07/2025', 'đến 30/06/2025', '01/01/2020 – 30/06/2025' or ''."""
+    if valid_from and valid_until:
+        return f"{vn_date(valid_from)} – {vn_date(valid_until)}"
+    if valid_from:
+        return f"từ {vn_date(valid_from)}"
+    if valid_until:
+        return f"đến {vn_date(valid_until)}"
+    return ""

@@ -26,6 +26,17 @@ class Holder(BaseModel):
     chain: list[Step]
 
 
+class Explanation(BaseModel):
+    """Why the answer is empty, or why its holders are elsewhere than the unit asked about."""
+
+    code: str = Field(description="unit-not-in-force | unit-not-yet-in-force | level-abolished | "
+                                  "held-at-lower-level | holder-not-in-data | "
+                                  "power-not-yet-in-force | no-conferral-in-data")
+    vi: str
+    en: str
+    refs: list[str] = Field(description="IRIs of the nodes the explanation refers to")
+
+
 class WhoHolds(BaseModel):
     """The who-holds answer (the same document as `thamquyen who-holds --format json`)."""
 
@@ -35,6 +46,7 @@ class WhoHolds(BaseModel):
     at: str
     in_: str | None = Field(None, alias="in")
     holders: list[Holder]
+    explanations: list[Explanation] = []
 
 
 class PowerEntry(BaseModel):
@@ -63,6 +75,12 @@ class SearchHit(BaseModel):
     label: str | None = None
     type: list[str]
     code: str | None = None
+    parents: list[str] = Field([], description="the units it lies in, nearest first")
+    level: str | None = Field(None, description="its level, e.g. cấp xã")
+    validFrom: str | None = None
+    validUntil: str | None = None
+    sector: str | None = Field(None, description="a power's sector (lĩnh vực)")
+    description: str = Field("", description="e.g. Xã Cầu Kè — Tỉnh Vĩnh Long — từ 01/07/2025")
 
 
 class Health(BaseModel):

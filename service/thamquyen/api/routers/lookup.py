@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from ... import __version__
-from ...cli_lookup import parse_date
+from ...answers import parse_date
 from ...names import KINDS as NAME_KINDS
 from ...namespaces import ID
 from ...store import StoreError
