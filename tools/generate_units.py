@@ -17,9 +17,13 @@ so the two conflicting versions of ``vietnam-provinces`` never meet):
   (``converter_2025.json`` + ``dataset.db``), used for the reorganizations.
 
 Output (sorted, no timestamps, so a re-run gives byte-identical files): units and their
-People's Committees / Councils for both periods, and the 2025 reorganizations. Every node
-carries ``dcterms:source``: the per-file dataset node (which records the packages with
-``prov:wasDerivedFrom``) and, for agencies and reorganizations, the legal basis.
+People's Committees / Councils for both periods, the 2025 reorganizations, and (``offices.py``)
+the Chủ tịch posts, the departments with their specific types and Giám đốc posts, and the
+district / commune offices the powers need. Every node carries ``dcterms:source``: the per-file
+dataset node (which records the packages with ``prov:wasDerivedFrom``) and, for agencies, posts
+and reorganizations, the legal basis. Units the resolutions leave as they were are linked to
+their old unit (``prov:wasRevisionOf``), not reorganized; names the pinned list prints wrongly
+are corrected from the resolution (``LABEL_CORRECTIONS``).
 """
 
 from __future__ import annotations
