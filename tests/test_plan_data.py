@@ -155,6 +155,27 @@ def test_tasks(graph: Graph) -> None:
         assert len(_vi(graph, task, SKOS.prefLabel)) == 1, task
 
 
+# The body each task reports to, only where the plan names one (III.1 "cơ quan cấp trên", read as
+# the UBND tỉnh; III.2 "đề xuất Ủy ban nhân dân tỉnh, các sở, ban, ngành tỉnh"; III.3 "tham mưu
+# Ủy ban nhân dân tỉnh", "trình Hội đồng nhân dân cùng cấp").
+REPORTS_TO = {
+    "nang-cao-trach-nhiem-giai-trinh": {"agency/ubnd-84"},
+    "de-xuat-noi-dung-phan-cap": {"agency/ubnd-84"},
+    "tham-muu-dieu-chinh-chuc-nang-to-chuc": {"agency/ubnd-84"},
+    "tham-muu-xay-dung-de-an-phan-cap": {"agency/ubnd-84"},
+    "trinh-hdnd-thong-qua-de-an-phan-cap": {"agency/hdnd-84"},
+}
+
+
+def test_reports_to_only_where_the_plan_names_one(graph: Graph) -> None:
+    """tq:reportsTo is stated only on the tasks whose text names the body, and only that body."""
+    found = {}
+    for task, body in graph.subject_objects(TQ.reportsTo):
+        slug = str(task).removeprefix(f"{ID_BASE}task/kh-ubnd-84-2023-07-13-")
+        found.setdefault(slug, set()).add(str(body).removeprefix(ID_BASE))
+    assert found == REPORTS_TO
+
+
 def test_task_wording_is_verbatim(graph: Graph, seed: str) -> None:
     """Each task's skos:definition@vi is a passage of the seed."""
     for task in graph.subjects(RDF.type, TQ.Task):

@@ -242,3 +242,86 @@ def test_structure_and_rule_shapes(graph: Graph, powers_graph: Graph) -> None:
         if report.value(r, sh.resultSeverity) == sh.Violation and report.value(r, sh.focusNode) in ours
     ]
     assert not bad, bad
+
+
+# ---------------------------------------------------------------- who holds it, on the shipped data
+
+ID = "https://w3id.org/thamquyen/id/"
+HOLDER_CASES = [
+    # land recovery (NĐ 151/2025 Điều 5 khoản 1 điểm b): the Chủ tịch of the commune, not the committee
+    ("thu-hoi-dat-khoan-2-dieu-83", "29431-2025", "2025-09-01",
+     "post/chu-tich-ubnd-29431-2025", "doc/151-2025-nd-cp/dieu-5/khoan-1/diem-b"),
+    ("thu-hoi-dat-khoan-2-dieu-83", "845", "2025-01-15",
+     "agency/ubnd-845", "doc/31-2024-qh15/dieu-83/khoan-2"),
+    # business registration: one body, the office of Sở Tài chính
+    ("dang-ky-doanh-nghiep", "86-2025", "2025-09-01",
+     "agency/phong-dang-ky-kinh-doanh-86-2025", "doc/168-2025-nd-cp/dieu-20/khoan-1/diem-a"),
+    ("dang-ky-doanh-nghiep", "01-2025", "2025-09-01",
+     "agency/phong-dang-ky-kinh-doanh-01-2025", "doc/168-2025-nd-cp/dieu-20/khoan-1/diem-a"),
+    # household business: district Phòng Tài chính – Kế hoạch, then the commune's economic office
+    ("dang-ky-ho-kinh-doanh", "29431", "2024-05-01",
+     "agency/phong-tai-chinh-ke-hoach-848", "doc/01-2021-nd-cp/dieu-87/khoan-1"),
+    ("dang-ky-ho-kinh-doanh", "29431-2025", "2025-09-01",
+     "agency/phong-kinh-te-29431-2025", "doc/168-2025-nd-cp/dieu-20/khoan-2"),
+    ("dang-ky-ho-kinh-doanh", "29254-2025", "2025-09-01",
+     "agency/phong-kinh-te-ha-tang-va-do-thi-29254-2025", "doc/168-2025-nd-cp/dieu-20/khoan-2"),
+    # alcohol licences: Phòng Kinh tế (city) or Phòng Kinh tế và Hạ tầng (huyện), then the commune
+    ("cap-giay-phep-ban-le-ruou", "842", "2024-05-01",
+     "agency/phong-kinh-te-842", "doc/105-2017-nd-cp/dieu-25/khoan-1/diem-c"),
+    ("cap-giay-phep-ban-le-ruou", "845", "2024-05-01",
+     "agency/phong-kinh-te-va-ha-tang-845", "doc/105-2017-nd-cp/dieu-25/khoan-1/diem-c"),
+    ("cap-giay-phep-ban-le-ruou", "29431-2025", "2025-09-01",
+     "agency/ubnd-29431-2025", "doc/139-2025-nd-cp/dieu-7"),
+    ("cap-giay-phep-san-xuat-ruou-thu-cong-nham-muc-dich-kinh-doanh", "845", "2024-05-01",
+     "agency/phong-kinh-te-va-ha-tang-845", "doc/105-2017-nd-cp/dieu-25/khoan-1/diem-c"),
+    ("cap-giay-phep-san-xuat-ruou-thu-cong-nham-muc-dich-kinh-doanh", "29431-2025", "2025-09-01",
+     "agency/ubnd-29431-2025", "doc/139-2025-nd-cp/dieu-7"),
+    # commendations (Luật Thi đua, khen thưởng 2022 Điều 80): posts
+    ("khen-thuong-chu-tich-ubnd-cap-xa", "29431-2025", "2025-09-01",
+     "post/chu-tich-ubnd-29431-2025", "doc/06-2022-qh15/dieu-80/khoan-3"),
+    ("khen-thuong-chu-tich-ubnd-cap-huyen", "845", "2024-05-01",
+     "post/chu-tich-ubnd-845", "doc/06-2022-qh15/dieu-80/khoan-2"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def who_holds():
+    """`thamquyen who-holds … --format json` on the shipped data, in this process."""
+    cli = pytest.importorskip("thamquyen.cli")
+
+    def ask(power: str, unit: str, day: str) -> dict:
+        import contextlib
+        import io
+        import json
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = cli.main(["who-holds", f"id:power/{power}", "--in", f"id:unit/{unit}", "--at", day,
+                             "--format", "json"])  # fmt: skip
+        assert code == 0, out.getvalue()
+        return json.loads(out.getvalue())
+
+    return ask
+
+
+@pytest.mark.parametrize(("power", "unit", "day", "holder", "basis"), HOLDER_CASES)
+def test_who_holds_names_the_holder_of_the_text(who_holds, power, unit, day, holder, basis) -> None:
+    """One holder, the one the provision names, with that provision as the basis of its chain."""
+    answer = who_holds(power, unit, day)
+    holders = [(h["authority"], h["chain"][0]["basis"]) for h in answer["holders"]]
+    assert holders == [(ID + holder, ID + basis)]
+
+
+def test_thu_truong_co_quan_chuyen_mon_is_each_giam_doc(who_holds) -> None:
+    """Điều 80 khoản 1: the Giám đốc of every department of the province, not the departments."""
+    answer = who_holds("khen-thuong-thu-truong-co-quan-chuyen-mon-cap-tinh", "86-2025", "2025-09-01")
+    holders = {h["authority"].removeprefix(ID) for h in answer["holders"]}
+    assert "post/giam-doc-so-tai-chinh-86-2025" in holders
+    assert "post/giam-doc-so-dan-toc-va-ton-giao-86-2025" in holders
+    assert all(h.startswith("post/") for h in holders), holders
+
+
+def test_no_provision_text_in_another_language(graph: Graph) -> None:
+    """tq:text is the provision's Vietnamese wording, never a translation."""
+    for prov, text in graph.subject_objects(TQ.text):
+        assert text.language == "vi", (prov, text.language)

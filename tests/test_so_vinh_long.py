@@ -38,8 +38,11 @@ def test_agencies_carry_required(graph: Graph) -> None:
     agencies = subjects(graph, TQ.Agency)
     assert len(agencies) >= 12
     for a in agencies:
-        labels = [lbl for lbl in graph.objects(a, SKOS.prefLabel)
-                  if isinstance(lbl, Literal) and lbl.language == "vi"]
+        labels = [
+            lbl
+            for lbl in graph.objects(a, SKOS.prefLabel)
+            if isinstance(lbl, Literal) and lbl.language == "vi"
+        ]
         assert labels, a
         for p in (TQ.agencyType, TQ.level, TQ.jurisdiction, TQ.validFrom):
             assert graph.value(a, p) is not None, (a, p)
@@ -68,3 +71,48 @@ def test_every_node_has_source_and_nfc(graph: Graph) -> None:
     for o in graph.objects():
         if isinstance(o, Literal):
             assert unicodedata.is_normalized("NFC", str(o)), o
+
+
+ID = "https://w3id.org/thamquyen/id/"
+
+
+def test_departments_carry_their_specific_type(graph: Graph) -> None:
+    """No department is typed with the generic tq:SpecializedAgency; each has its narrower type."""
+    tra_vinh = load(TRA_VINH)
+    for g in (graph, tra_vinh):
+        for a in subjects(g, TQ.Agency):
+            assert g.value(a, TQ.agencyType) != TQ.SpecializedAgency, a
+    assert graph.value(URIRef(ID + "agency/so-tai-chinh-86-2025"), TQ.agencyType) == TQ.DepartmentOfFinance
+
+
+def test_new_departments_cite_decree_150(graph: Graph) -> None:
+    """From 1/7/2025 Vĩnh Long's departments are organised by NĐ 150/2025/NĐ-CP, not NĐ 45/2025."""
+    nd150, nd45 = URIRef(ID + "doc/150-2025-nd-cp"), URIRef(ID + "doc/45-2025-nd-cp/dieu-8")
+    for a in subjects(graph, TQ.Agency):
+        if str(a).endswith("-86-2025") and graph.value(a, TQ.agencyType) != TQ.BusinessRegistrationOffice:
+            sources = set(graph.objects(a, DCTERMS.source))
+            assert nd150 in sources and nd45 not in sources, a
+
+
+def test_ethnic_and_religious_affairs_continues(graph: Graph) -> None:
+    """Sở Dân tộc và Tôn giáo of the new Vĩnh Long exists and succeeds Trà Vinh's."""
+    new = URIRef(ID + "agency/so-dan-toc-va-ton-giao-86-2025")
+    assert graph.value(new, TQ.agencyType) == TQ.DepartmentOfEthnicAndReligiousAffairs
+    reorgs = set(graph.subjects(TQ.successor, new))
+    assert {graph.value(r, TQ.predecessor) for r in reorgs} == {
+        URIRef(ID + "agency/so-dan-toc-va-ton-giao-84")
+    }
+
+
+def test_every_department_has_its_head_post() -> None:
+    """Each sở (and Ban Dân tộc) has one Head post with the department's validity."""
+    for path in (DATA, TRA_VINH):
+        g = load(path)
+        for a in subjects(g, TQ.Agency):
+            name = str(g.value(a, SKOS.prefLabel))
+            if not (name.startswith("Sở ") or name.startswith("Ban ")):
+                continue
+            posts = [p for p in g.subjects(TQ.postOf, a) if g.value(p, TQ.postType) == TQ.Head]
+            assert len(posts) == 1, a
+            for prop in (TQ.validFrom, TQ.validUntil):
+                assert g.value(posts[0], prop) == g.value(a, prop), (a, prop)

@@ -19,6 +19,10 @@ FILES = (
     "units-2025-07-01.ttl",
     "agencies-2025-01-04.ttl",
     "agencies-2025-07-01.ttl",
+    "posts-2025-01-04.ttl",
+    "posts-2025-07-01.ttl",
+    "offices-2025-01-04.ttl",
+    "offices-2025-07-01.ttl",
     "reorganizations-2025.ttl",
 )
 PREFIXES = """
@@ -27,6 +31,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX id: <https://w3id.org/thamquyen/id/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 ID = "https://w3id.org/thamquyen/id/"
 TQ = "https://w3id.org/thamquyen/ontology#"
@@ -148,14 +153,104 @@ def test_agencies(store: ox.Store) -> None:
     committees = set()
     for agency, atype, unit, level in agencies:
         assert units[unit] == level, agency
-        for pred in (f"{TQ}validFrom", f"{TQ}validUntil"):
-            assert validity.get((agency, pred)) == validity.get((unit, pred)), agency
+        start, end = (validity.get((agency, p)) for p in (f"{TQ}validFrom", f"{TQ}validUntil"))
+        unit_start, unit_end = (validity.get((unit, p)) for p in (f"{TQ}validFrom", f"{TQ}validUntil"))
+        if atype in (f"{TQ}PeoplesCommittee", f"{TQ}PeoplesCouncil"):
+            assert (start, end) == (unit_start, unit_end), agency
+        else:  # a department may end or start inside its province's period (1/3/2025)
+            assert (start or "") >= (unit_start or "") and (end or "9") <= (unit_end or "9"), agency
         if atype == f"{TQ}PeoplesCommittee":
             committees.add(unit)
     assert committees == set(units)
     unlabelled = """SELECT ?a WHERE { ?a a tq:Agency .
       FILTER (NOT EXISTS { ?a skos:prefLabel ?l } || NOT EXISTS { ?a dcterms:source ?s }) }"""
     assert rows(store, unlabelled) == []
+
+
+def test_chair_posts(store: ox.Store) -> None:
+    """Every People's Committee of both periods has one Chủ tịch post, with its validity."""
+    dates = """OPTIONAL { ?x tq:validFrom ?f } OPTIONAL { ?x tq:validUntil ?u }"""
+    committees = rows(store, f"SELECT ?x ?f ?u WHERE {{ ?x tq:agencyType tq:PeoplesCommittee . {dates} }}")
+    posts = rows(
+        store,
+        f"""SELECT ?a ?f ?u WHERE {{ ?x a tq:Post ; tq:postOf ?a ;
+      tq:postType tq:Chairperson ; skos:prefLabel ?l . FILTER (lang(?l) = "vi") {dates} }}""",
+    )
+    assert len(committees) > 14000 and sorted(posts) == sorted(committees)
+    assert label(store, f"{ID}post/chu-tich-ubnd-29431-2025") == {"Chủ tịch Ủy ban nhân dân xã Vinh Kim"}
+
+
+def typed(store: ox.Store, atype: str, day: str) -> dict[str, str]:
+    """Jurisdiction -> agency of type ``atype`` in force on ``day`` (one each, or fails)."""
+    query = f"""SELECT ?u ?a WHERE {{ ?a tq:agencyType tq:{atype} ; tq:jurisdiction ?u .
+      {in_force("?a", day)} }}"""
+    found = rows(store, query)
+    assert len({u for u, _a in found}) == len(found), atype
+    return dict(found)
+
+
+def units_at(store: ox.Store, level: str, day: str, kind: str = "") -> set[str]:
+    """Units of ``level`` (optionally of unit type ``kind``) in force on ``day``."""
+    extra = f"; tq:unitType tq:{kind}" if kind else ""
+    query = f"""SELECT ?u WHERE {{ ?u a tq:AdministrativeUnit ; tq:level tq:{level} {extra} .
+      {in_force("?u", day)} }}"""
+    return {u for (u,) in rows(store, query)}
+
+
+@pytest.mark.parametrize("day", ["2024-06-01", "2025-04-01", AFTER])
+def test_departments(store: ox.Store, day: str) -> None:
+    """Every province (but the two written by hand) has its Sở Tài chính, Sở Tư pháp, Sở Xây
+    dựng with their specific types and a Giám đốc post each; Sở Kế hoạch và Đầu tư only
+    before 1/3/2025, Sở Nông nghiệp và Môi trường from then."""
+    hand = {f"{ID}unit/84", f"{ID}unit/86-2025"}
+    provinces = units_at(store, "ProvincialLevel", day) - hand
+    for atype in ("DepartmentOfFinance", "DepartmentOfJustice", "DepartmentOfConstruction"):
+        assert set(typed(store, atype, day)) == provinces, atype
+    planning = set(typed(store, "DepartmentOfPlanningAndInvestment", day))
+    merged = set(typed(store, "DepartmentOfAgricultureAndEnvironment", day))
+    assert (planning, merged) == ((provinces, set()) if day < "2025-03-01" else (set(), provinces))
+    heads = f"""SELECT (COUNT(?p) AS ?n) WHERE {{ ?a tq:agencyType tq:DepartmentOfFinance .
+      ?p tq:postOf ?a ; tq:postType tq:Head . {in_force("?p", day)} }}"""
+    assert int(rows(store, heads)[0][0]) == len(provinces)
+
+
+def test_business_registration_offices(store: ox.Store) -> None:
+    """From 1/7/2025 each generic province has one Phòng Đăng ký kinh doanh, under its Sở Tài chính."""
+    offices = typed(store, "BusinessRegistrationOffice", AFTER)
+    assert set(offices) == units_at(store, "ProvincialLevel", AFTER) - {f"{ID}unit/86-2025"}
+    parents = rows(
+        store,
+        """SELECT ?o ?t WHERE { ?o tq:agencyType tq:BusinessRegistrationOffice ;
+      tq:parentAgency ?s . ?s tq:agencyType ?t }""",
+    )
+    assert {t for _o, t in parents} == {f"{TQ}DepartmentOfFinance"}
+
+
+def test_district_offices(store: ox.Store) -> None:
+    """Before 1/7/2025 every district has a Phòng Tài chính – Kế hoạch and one economic office:
+    Phòng Kinh tế và Hạ tầng in a huyện, Phòng Kinh tế elsewhere (NĐ 37/2014/NĐ-CP Điều 7)."""
+    districts = units_at(store, "DistrictLevel", BEFORE)
+    assert set(typed(store, "FinanceAndPlanningOffice", BEFORE)) == districts
+    rural = units_at(store, "DistrictLevel", BEFORE, "RuralDistrict")
+    assert set(typed(store, "EconomicAndInfrastructureOffice", BEFORE)) == rural
+    assert set(typed(store, "EconomicOffice", BEFORE)) == districts - rural
+
+
+def test_commune_economic_offices(store: ox.Store) -> None:
+    """From 1/7/2025 every commune-level unit has one economic office (NĐ 150/2025/NĐ-CP):
+    Phòng Kinh tế, Hạ tầng và Đô thị in wards and Phú Quốc, Phòng Kinh tế elsewhere."""
+    communes = units_at(store, "CommuneLevel", AFTER)
+    urban = typed(store, "EconomicInfrastructureAndUrbanOffice", AFTER)
+    plain = typed(store, "EconomicOffice", AFTER)
+    assert not set(urban) & set(plain) and set(urban) | set(plain) == communes
+    wards = units_at(store, "CommuneLevel", AFTER, "Ward")
+    assert set(urban) - wards == {f"{ID}unit/{k}" for k in zones(store, "Phú Quốc")}
+
+
+def zones(store: ox.Store, name: str) -> set[str]:
+    """Keys of the special zones (đặc khu) called ``name``."""
+    query = f'SELECT ?u WHERE {{ ?u tq:unitType tq:SpecialZone ; skos:prefLabel "Đặc khu {name}"@vi }}'
+    return {u.removeprefix(f"{ID}unit/") for (u,) in rows(store, query)}
 
 
 def label(store: ox.Store, iri: str, pred: str = "skos:prefLabel") -> set[str]:
@@ -229,18 +324,38 @@ def test_vinh_long_merger(store: ox.Store) -> None:
     )
     successors = rows(
         store,
-        """SELECT DISTINCT ?c WHERE { ?r tq:predecessor ?c ; tq:successor ?n .
-          ?n tq:partOf id:unit\\/86-2025 }""",
+        """SELECT DISTINCT ?c WHERE { { ?r tq:predecessor ?c ; tq:successor ?n }
+          UNION { ?n prov:wasRevisionOf ?c } ?n tq:partOf id:unit\\/86-2025 }""",
     )
     assert len(communes) == 104  # 8+14+11+11+14+15+17+7+7 in the list of 2025-01-04
     assert set(communes) <= set(successors)
+
+
+def test_unchanged_communes_are_not_reorganizations(store: ox.Store) -> None:
+    """The four communes of Vĩnh Long not rearranged (khoản 121 Điều 1 NQ 1687/NQ-UBTVQH15)
+    continue their old unit; no reorganization has them as successor; their People's Committee
+    passes to the new code."""
+    query = """SELECT ?n ?o WHERE { ?n prov:wasRevisionOf ?o ; tq:partOf id:unit\\/86-2025 }"""
+    found = {(n.removeprefix(ID), o.removeprefix(ID)) for n, o in rows(store, query)}
+    assert found == {(f"unit/{k}-2025", f"unit/{k}") for k in ("29410", "29413", "29533", "29536")}
+    for new, _old in found:
+        assert not predecessors(store, new)
+    assert predecessors(store, "agency/ubnd-29413-2025") == {"agency/ubnd-29413"}
+    assert label(store, f"{ID}unit/29413-2025") == {"Xã Long Hòa"}
+
+
+def test_vinh_kim(store: ox.Store) -> None:
+    """Unit 29431 is "Xã Vinh Kim" (khoản 47 Điều 1 NQ 1687/NQ-UBTVQH15), in both periods."""
+    assert label(store, f"{ID}unit/29431") == {"Xã Vinh Kim"}
+    assert label(store, f"{ID}unit/29431-2025") == {"Xã Vinh Kim"}
+    assert predecessors(store, "unit/29431-2025") == {"unit/29431", "unit/29434"}
 
 
 def test_reorganizations_complete(store: ox.Store) -> None:
     """Each new unit comes from a reorganization; each carries the required properties and
     a declared legal basis."""
     query = """SELECT ?u WHERE { ?u a tq:AdministrativeUnit ; tq:validFrom ?f .
-      FILTER NOT EXISTS { ?r tq:successor ?u } }"""
+      FILTER NOT EXISTS { ?r tq:successor ?u } FILTER NOT EXISTS { ?u prov:wasRevisionOf ?o } }"""
     assert rows(store, query) == []
     query = """SELECT ?r WHERE { ?r a tq:Reorganization .
       FILTER (NOT EXISTS { ?r tq:predecessor ?p } || NOT EXISTS { ?r tq:successor ?s }

@@ -17,9 +17,13 @@ so the two conflicting versions of ``vietnam-provinces`` never meet):
   (``converter_2025.json`` + ``dataset.db``), used for the reorganizations.
 
 Output (sorted, no timestamps, so a re-run gives byte-identical files): units and their
-People's Committees / Councils for both periods, and the 2025 reorganizations. Every node
-carries ``dcterms:source``: the per-file dataset node (which records the packages with
-``prov:wasDerivedFrom``) and, for agencies and reorganizations, the legal basis.
+People's Committees / Councils for both periods, the 2025 reorganizations, and (``offices.py``)
+the Chủ tịch posts, the departments with their specific types and Giám đốc posts, and the
+district / commune offices the powers need. Every node carries ``dcterms:source``: the per-file
+dataset node (which records the packages with ``prov:wasDerivedFrom``) and, for agencies, posts
+and reorganizations, the legal basis. Units the resolutions leave as they were are linked to
+their old unit (``prov:wasRevisionOf``), not reorganized; names the pinned list prints wrongly
+are corrected from the resolution (``LABEL_CORRECTIONS``).
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # siblings, also when imported by path
+import offices
+from ttl import block, date, lit
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "data" / "units"
@@ -161,6 +169,29 @@ NO_COUNCIL_NOTE = (
 )
 
 
+# Names the pinned list of 2025-01-04 prints wrongly, corrected from the text that names the
+# unit: key -> (label, editorial note @vi).
+LABEL_CORRECTIONS: dict[str, tuple[str, str]] = {
+    "29431": (
+        "Xã Vinh Kim",
+        'Tên theo khoản 47 Điều 1 Nghị quyết số 1687/NQ-UBTVQH15 ("xã Kim Hòa và xã Vinh Kim"); '
+        'danh mục ngày 04/01/2025 ghi nhầm là "Xã Vĩnh Kim".',
+    ),
+}
+
+# Text of the note on a commune the resolutions leave as it was (same unit under a new code).
+UNCHANGED_NOTE = (
+    "Đơn vị hành chính không thực hiện sắp xếp năm 2025 (như bốn xã tại khoản 121 Điều 1 Nghị "
+    "quyết số 1687/NQ-UBTVQH15): không phải là một việc sắp xếp; tiếp nối {old}."
+)
+
+
+CONTINUATION_NOTE = (
+    "Đơn vị hành chính không thực hiện sắp xếp; chính quyền địa phương tiếp tục hoạt động. Ghi "
+    "như một việc chuyển tiếp để chủ thể của mã đơn vị cũ dẫn tới chủ thể của mã mới."
+)
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -188,17 +219,6 @@ def ascii_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def lit(text: str, lang: str | None = None) -> str:
-    """A Turtle string literal."""
-    body = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{body}"@{lang}' if lang else f'"{body}"'
-
-
-def date(value: str) -> str:
-    """An xsd:date literal."""
-    return f'"{value}"^^xsd:date'
-
-
 # --------------------------------------------------------------------------- model
 
 
@@ -214,6 +234,8 @@ class Unit:
     parent: str | None
     post: bool
     has_council: bool = True
+    note: str = ""
+    continues: str = ""  # the unit of 2025-01-04 it continues unchanged (no reorganization)
 
     @property
     def name(self) -> str:
@@ -323,6 +345,8 @@ def load_old(wheel: Path) -> dict[str, Unit]:
                 wtype = COMMUNE_TYPES[split_type(wlabel)[0]]
                 units[wcode] = Unit(wcode, wcode, wlabel, wtype, "CommuneLevel", dcode, False)
     mark_no_council(units)
+    for key, (text, note) in LABEL_CORRECTIONS.items():
+        units[key].label, units[key].note = text, note
     return units
 
 
@@ -590,10 +614,29 @@ def load(tmp: Path, wheel_dir: Path | None) -> Data:
             reorg.basis = "doc/202-2025-qh15"
         else:
             reorg.basis = resolution_key(COMMUNE_RESOLUTIONS[raw_names[prov.split("-")[0]]])
+    mark_unchanged(reorgs, old, new)
     hashes = {pin: sha256(path) for pin, path in wheels.items()}
     data = Data(old, new, reorgs, hashes, notes)
     check_consistency(data)
     return data
+
+
+def mark_unchanged(reorgs: list[Reorg], old: dict[str, Unit], new: dict[str, Unit]) -> None:
+    """Mark the new units that continue one old unit unchanged: its only predecessor, whole
+    (not shared with another new unit), with the same name. The resolutions list them as not
+    rearranged (e.g. the four communes of khoản 121 Điều 1 NQ 1687/NQ-UBTVQH15)."""
+    shared: dict[str, int] = defaultdict(int)
+    for reorg in reorgs:
+        for pred in reorg.predecessors:
+            shared[pred] += 1
+    for reorg in reorgs:
+        if len(reorg.predecessors) != 1:
+            continue
+        (pred,) = reorg.predecessors
+        unit = new[reorg.successor]
+        if shared[pred] == 1 and old[pred].label == unit.label:
+            unit.continues = pred
+            unit.note = UNCHANGED_NOTE.format(old=f"{old[pred].label} (mã {old[pred].code})")
 
 
 def resolution_key(number: int) -> str:
@@ -612,15 +655,6 @@ PREFIXES = """@base <https://w3id.org/thamquyen/id/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-
-
-def block(subject: str, pairs: Iterable[tuple[str, str]]) -> str:
-    """One Turtle subject block; ``pairs`` are (predicate, object) in output order."""
-    grouped: dict[str, list[str]] = {}
-    for pred, obj in pairs:
-        grouped.setdefault(pred, []).append(obj)
-    body = [f"{pred} {' , '.join(objs)}" for pred, objs in grouped.items()]
-    return f"<{subject}> " + " ;\n    ".join(body) + " .\n"
 
 
 def header(title: str, data: Data, pins: Iterable[Pin], extra: Iterable[str] = ()) -> str:
@@ -682,6 +716,10 @@ def unit_block(unit: Unit, stem: str) -> str:
     if unit.parent:
         pairs.append(("tq:partOf", f"<unit/{unit.parent}>"))
     pairs.append(validity(unit.post))
+    if unit.continues:
+        pairs.append(("prov:wasRevisionOf", f"<unit/{unit.continues}>"))
+    if unit.note:
+        pairs.append(("skos:editorialNote", lit(unit.note, "vi")))
     pairs.append(("dcterms:source", f"<dataset/{stem}>"))
     return block(f"unit/{unit.key}", pairs)
 
@@ -843,19 +881,23 @@ def reorg_blocks(reorg: Reorg, data: Data, stem: str) -> list[str]:
         ("dcterms:source", f"<{reorg.basis}>"),
         ("dcterms:source", f"<dataset/{stem}>"),
     ]
-    out = [
-        block(
-            f"reorg/unit-{succ.key}",
-            [
-                ("a", "tq:Reorganization"),
-                ("skos:prefLabel", lit(f"Sắp xếp đơn vị hành chính năm 2025: {succ.label}", "vi")),
-                ("skos:prefLabel", lit(f"2025 reorganization into {succ.label_en}", "en")),
-                *[("tq:predecessor", f"<unit/{p}>") for p in preds],
-                ("tq:successor", f"<unit/{succ.key}>"),
-                *common,
-            ],
+    out = []
+    if not succ.continues:
+        out.append(
+            block(
+                f"reorg/unit-{succ.key}",
+                [
+                    ("a", "tq:Reorganization"),
+                    ("skos:prefLabel", lit(f"Sắp xếp đơn vị hành chính năm 2025: {succ.label}", "vi")),
+                    ("skos:prefLabel", lit(f"2025 reorganization into {succ.label_en}", "en")),
+                    *[("tq:predecessor", f"<unit/{p}>") for p in preds],
+                    ("tq:successor", f"<unit/{succ.key}>"),
+                    *common,
+                ],
+            )
         )
-    ]
+    else:  # not rearranged: the bodies only pass to the unit's new code (the engine's lineage)
+        common.append(("skos:editorialNote", lit(CONTINUATION_NOTE, "vi")))
     for slug, vi, _abbr, en, _atype in AGENCY_KINDS:
         agency_preds = [p for p in preds if slug == "ubnd" or data.old[p].has_council]
         if not agency_preds:
@@ -920,6 +962,39 @@ def agencies_file(data: Data, post: bool) -> tuple[str, str]:
     return f"{stem}.ttl", "\n".join(parts)
 
 
+def posts_file(data: Data, post: bool) -> tuple[str, str]:
+    """(file name, content) of the Chủ tịch posts of the People's Committees of one period."""
+    units = data.new if post else data.old
+    stem = "posts-2025-07-01" if post else f"posts-{OLD_LIST_DATE}"
+    pin = NEW_PIN if post else OLD_PIN
+    law = "Law 72/2025/QH15" if post else "Law 77/2015/QH13"
+    title = f"Chairperson (Chủ tịch) posts of the People's Committees {period(post)} ({law})"
+    parts = [header(title, data, [pin]), dataset_block(stem, title, [pin], data)]
+    parts += [offices.chair_post(units[k]) for k in sorted(units, key=unit_sort_key)]
+    return f"{stem}.ttl", "\n".join(parts)
+
+
+def offices_file(data: Data, post: bool) -> tuple[str, str]:
+    """(file name, content) of the departments, offices and head posts of one period."""
+    units = data.new if post else data.old
+    stem = "offices-2025-07-01" if post else f"offices-{OLD_LIST_DATE}"
+    pin = NEW_PIN if post else OLD_PIN
+    title = f"Departments (sở), offices (phòng) and head posts {period(post)}"
+    hand = ", ".join(f"unit/{k} ({path})" for k, path in sorted(offices.HAND_WRITTEN.items()))
+    extra = [
+        "Generic: the structure of the decree each node cites, for every province except those",
+        f"written by hand: {hand}.",
+    ]
+    parts = [header(title, data, [pin], extra), dataset_block(stem, title, [pin], data)]
+    parts += offices.all_blocks((units[k] for k in sorted(units, key=unit_sort_key)), post)
+    return f"{stem}.ttl", "\n".join(parts)
+
+
+def period(post: bool) -> str:
+    """The period of a generated file, in words."""
+    return "from 2025-07-01" if post else f"of the list of {OLD_LIST_DATE}"
+
+
 def reorgs_file(data: Data) -> tuple[str, str]:
     """(file name, content) of the 2025 reorganizations and their legal bases."""
     stem = "reorganizations-2025"
@@ -943,6 +1018,10 @@ def generate(out: Path, wheel_dir: Path | None = None) -> list[Path]:
         units_file(data, True),
         agencies_file(data, False),
         agencies_file(data, True),
+        posts_file(data, False),
+        posts_file(data, True),
+        offices_file(data, False),
+        offices_file(data, True),
         reorgs_file(data),
     ):
         path = out / name
