@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from .catalog import NamedQuery, get, load_catalog, plain, run_named
+from .cli_serve import add_remote_options, remote_settings
 from .kb import open_kb
 from .namespaces import PREFIXES
 from .rdfio import InputError
@@ -39,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="extra Turtle files or folders joined to the graph for this run")
+    add_remote_options(p, required=False, update=False)
     p.set_defaults(handler=run_query)
 
 
@@ -65,7 +67,11 @@ def run_query(args: argparse.Namespace) -> int:
                          f"give a query name (or --list). Available: {names}.")
     query = get(args.name)
     params = parse_params(args.param)
-    kb = open_kb(args.paths, persistent=not args.paths)
+    remote = remote_settings(args)
+    if remote is not None and args.paths:
+        raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`.",
+                         "with a remote store, load extra files with `thamquyen load`.")
+    kb = open_kb(args.paths, remote=remote, persistent=not args.paths)
     variables, rows = run_named(kb.store, query, params, kb)
     sys.stdout.write(render(query, params, variables, rows, args.format, args.lang))
     return EXIT_OK

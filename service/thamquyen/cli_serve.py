@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
+import re
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,10 +15,13 @@ import pyoxigraph as ox
 
 from .api.settings import environment_help, from_env
 from .rdfio import InputError, display_path, read_turtle
-from .store import RemoteSettings, RemoteStore, StoreError, knowledge_sources
+from .remote import load_mark
+from .store import RemoteSettings, RemoteStore, StoreError, content_hash, knowledge_sources
 
 EXIT_OK, EXIT_FAIL = 0, 2
 DEFAULT_BATCH_MB = 256.0
+log = logging.getLogger("thamquyen.load")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-upload-mb", type=float, help="largest body POST /api/validate takes (default 10)")
     p.add_argument("--workdir", type=Path, help="working folder of the embedded store (default .thamquyen/)")
     p.add_argument("--sparql-workers", type=int, help="worker processes for /sparql (default 2)")
+    p.add_argument("--refresh-interval", type=float,
+                   help="seconds between checks of the remote store's fingerprint; a change "
+                        "swaps in a fresh index without stopping (default 30, 0: never)")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.set_defaults(handler=run_serve)
 
@@ -55,15 +64,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_load)
 
 
-def add_remote_options(p: argparse.ArgumentParser, required: bool) -> None:
-    """--endpoint, --update-endpoint, --user, --password, --timeout."""
+def add_remote_options(p: argparse.ArgumentParser, required: bool, update: bool = True) -> None:
+    """--endpoint, --update-endpoint, --user, --password, --auth, --graph, --timeout."""
     p.add_argument("--endpoint", required=required, metavar="QUERY_URL",
                    help="query URL of the remote SPARQL store")
-    p.add_argument("--update-endpoint", required=required, metavar="UPDATE_URL",
-                   help="update URL of the remote SPARQL store")
-    p.add_argument("--user", help="user name for the remote store (HTTP basic auth)")
+    if update:
+        p.add_argument("--update-endpoint", required=required, metavar="UPDATE_URL",
+                       help="update URL of the remote SPARQL store")
+    p.add_argument("--user", help="user name for the remote store")
     p.add_argument("--password", help="password for the remote store")
+    p.add_argument("--auth", choices=("basic", "digest"),
+                   help="HTTP authentication: basic (default) or digest (Virtuoso /sparql-auth)")
+    p.add_argument("--graph", metavar="IRI",
+                   help="named-graph mode: the data lives in this graph (read as the default "
+                        "graph of every query; `load` replaces it) — for stores whose default "
+                        "graph is not writable, such as Virtuoso")
     p.add_argument("--timeout", type=float, help="seconds to wait for the remote store (default 30)")
+
+
+def remote_settings(args: argparse.Namespace) -> RemoteSettings | None:
+    """The remote store of the command line and THAMQUYEN_* variables (None: embedded)."""
+    env = from_env()
+    endpoint = args.endpoint or env.endpoint
+    if not endpoint:
+        return None
+    graph = args.graph or env.graph
+    if graph is not None and not _ABSOLUTE.match(graph):
+        raise InputError(f"--graph phải là một IRI tuyệt đối, không phải “{graph}”.",
+                         f"--graph must be an absolute IRI, not “{graph}”.")
+    return RemoteSettings(query_url=endpoint,
+                          update_url=getattr(args, "update_endpoint", None) or env.update_endpoint,
+                          user=args.user or env.user, password=args.password or env.password,
+                          timeout=args.timeout or env.timeout, auth=args.auth or env.auth,
+                          graph=graph)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -78,7 +111,8 @@ def run_serve(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, paths=tuple(args.paths) or None, endpoint=args.endpoint,
         update_endpoint=args.update_endpoint, user=args.user, password=args.password,
         timeout=args.timeout, query_timeout=args.query_timeout, row_limit=args.row_limit,
-        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers)
+        max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers,
+        auth=args.auth, graph=args.graph, refresh_interval=args.refresh_interval)
     if settings.endpoint and settings.paths:
         raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`, không phải `serve`.",
                          "with a remote store, load extra files with `thamquyen load`, not `serve`.")
@@ -109,35 +143,58 @@ def _batches(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[
     return batches
 
 
-def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[str]:
-    """The SPARQL Update requests: the first clears the default graph and inserts."""
-    requests = []
-    for number, lines in enumerate(_batches(files, limit)):
-        head = "CLEAR DEFAULT ;\n" if number == 0 else ""
-        requests.append(head + "INSERT DATA {\n" + "\n".join(lines) + "\n}\n")
-    return requests
+def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
+                    graph: str | None = None, mark: Sequence[str] = ()) -> list[str]:
+    """The SPARQL Update requests.
+
+    Default graph: the first request clears it and inserts (one request: atomic). Named-graph
+    mode: every batch goes into a fresh staging graph, and a last request moves it onto `graph`
+    (MOVE replaces the graph in one operation, so readers never see half a load)."""
+    batches = _batches(files, limit)
+    batches[0] = [*mark, *batches[0]]
+    if graph is None:
+        return [("CLEAR DEFAULT ;\n" if number == 0 else "") + "INSERT DATA {\n"
+                + "\n".join(lines) + "\n}\n" for number, lines in enumerate(batches)]
+    staging = f"urn:x-thamquyen:loading:{uuid.uuid4().hex}"
+    requests = [(f"DROP SILENT GRAPH <{staging}> ;\n" if number == 0 else "")
+                + f"INSERT DATA {{ GRAPH <{staging}> {{\n" + "\n".join(lines) + "\n} }\n"
+                for number, lines in enumerate(batches)]
+    return [*requests, f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>\n"]
 
 
 def run_load(args: argparse.Namespace) -> int:
-    """Parse everything first (bad Turtle: nothing sent), then replace the remote default graph."""
-    env = from_env()
-    remote = RemoteSettings(query_url=args.endpoint, update_url=args.update_endpoint,
-                            user=args.user or env.user, password=args.password or env.password,
-                            timeout=args.timeout or env.timeout)
-    files = [(f, read_turtle(f)) for f in knowledge_sources(args.paths)]
+    """Parse everything first (bad Turtle: nothing sent), then replace the remote default graph
+    (or, with --graph, that named graph)."""
+    remote = remote_settings(args)
+    assert remote is not None  # --endpoint is required
+    sources = knowledge_sources(args.paths)
+    files = [(f, read_turtle(f)) for f in sources]
     count = sum(len(t) for _, t in files)
-    requests = update_requests(files, int(args.batch_mb * 1024 * 1024))
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    mark = load_mark(content_hash(sources), when)
+    requests = update_requests(files, int(args.batch_mb * 1024 * 1024), remote.graph, mark)
     store = RemoteStore(remote)
     for number, update in enumerate(requests):
+        if len(requests) > 1:
+            log.info("load: request %d/%d (%.0f MB)", number + 1, len(requests), len(update) / 1e6)
         try:
             store.update(update)
         except StoreError as exc:
-            done = "không có gì được ghi" if number == 0 else f"đã ghi {number}/{len(requests)} phần"
-            print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({done}) — the store refused the "
-                  f"upload: {exc}", file=sys.stderr)
+            print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({_written(number, len(requests), remote)})"
+                  f" — the store refused the upload: {exc}", file=sys.stderr)
             return EXIT_FAIL
-    note = "" if len(requests) == 1 else f" (chia thành {len(requests)} yêu cầu, không nguyên tử)"
-    print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {remote.update_url}{note}.")
+    atomic = remote.graph is not None or len(requests) == 1
+    note = "" if atomic else f" (chia thành {len(requests)} yêu cầu, không nguyên tử)"
+    target = f"đồ thị <{remote.graph}> của " if remote.graph else ""
+    print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {target}{remote.update_url}{note}.")
     for f, triples in files:
         print(f"  {display_path(f)}: {len(triples)}")
     return EXIT_OK
+
+
+def _written(number: int, total: int, remote: RemoteSettings) -> str:
+    """What a failed load left in the store, in Vietnamese."""
+    if number == 0 or remote.graph is not None:
+        return "không có gì được ghi" if remote.graph is None else \
+            "đồ thị dữ liệu không thay đổi (phần đã gửi nằm trong đồ thị tạm)"
+    return f"đã ghi {number}/{total} phần"

@@ -29,6 +29,9 @@ class Settings:
     workdir: Path | None = None
     sparql_workers: int = 2
     yasgui_dir: Path | None = None
+    auth: str = "basic"
+    graph: str | None = None
+    refresh_interval: float = 30.0
 
     @property
     def remote(self) -> RemoteSettings | None:
@@ -36,7 +39,8 @@ class Settings:
         if not self.endpoint:
             return None
         return RemoteSettings(query_url=self.endpoint, update_url=self.update_endpoint,
-                              user=self.user, password=self.password, timeout=self.timeout)
+                              user=self.user, password=self.password, timeout=self.timeout,
+                              auth=self.auth, graph=self.graph)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -71,6 +75,13 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_WORKDIR", "workdir", "working folder of the embedded store (default .thamquyen/)"),
     ("THAMQUYEN_SPARQL_WORKERS", "sparql_workers", "worker processes that run /sparql queries on "
                                                    "the embedded store (default 2)"),
+    ("THAMQUYEN_AUTH", "auth", "HTTP authentication of the remote store: basic (default) or "
+                               "digest (Virtuoso's /sparql-auth)"),
+    ("THAMQUYEN_GRAPH", "graph", "named-graph mode: the IRI of the graph holding the data "
+                                 "(stores whose default graph is not writable, e.g. Virtuoso)"),
+    ("THAMQUYEN_REFRESH_INTERVAL", "refresh_interval", "seconds between checks of the remote "
+                                                       "store's fingerprint; a change swaps in a "
+                                                       "fresh index (default 30, 0: never)"),
     ("THAMQUYEN_YASGUI_DIR", "yasgui_dir", "folder holding yasgui.min.js/.css (default: "
                                            "node_modules/@zazuko/yasgui/build after `npm ci`)"),
 )
