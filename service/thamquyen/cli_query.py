@@ -20,9 +20,9 @@ from .cli_serve import add_remote_options, remote_settings
 from .kb import open_kb
 from .namespaces import PREFIXES
 from .rdfio import InputError
-from .store import Row
+from .store import Row, StoreError
 
-EXIT_OK = 0
+EXIT_OK, EXIT_STORE = 0, 2
 MAX_CELL = 60
 
 
@@ -71,8 +71,15 @@ def run_query(args: argparse.Namespace) -> int:
     if remote is not None and args.paths:
         raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`.",
                          "with a remote store, load extra files with `thamquyen load`.")
-    kb = open_kb(args.paths, remote=remote, persistent=not args.paths)
-    variables, rows = run_named(kb.store, query, params, kb)
+    try:
+        kb = open_kb(args.paths, remote=remote, persistent=not args.paths)
+        variables, rows = run_named(kb.store, query, params, kb)
+    except StoreError as exc:
+        head, _, answer = str(exc).partition("\n\nResponse:")
+        detail = " ".join([head.strip(), *answer.strip().splitlines()[:1]])[:500]
+        print(f"Lỗi: kho dữ liệu từ chối truy vấn — the store refused the query: {detail}",
+              file=sys.stderr)
+        return EXIT_STORE
     sys.stdout.write(render(query, params, variables, rows, args.format, args.lang))
     return EXIT_OK
 

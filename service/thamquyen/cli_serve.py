@@ -20,6 +20,7 @@ from .store import RemoteSettings, RemoteStore, StoreError, content_hash, knowle
 
 EXIT_OK, EXIT_FAIL = 0, 2
 DEFAULT_BATCH_MB = 256.0
+GRAPH_BATCH_MB = 0.1
 log = logging.getLogger("thamquyen.load")
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
 
@@ -59,8 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="extra Turtle files or folders to load with the shipped data")
     add_remote_options(p, required=True)
-    p.add_argument("--batch-mb", type=float, default=DEFAULT_BATCH_MB,
-                   help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g})")
+    p.add_argument("--batch-mb", type=float,
+                   help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g}; "
+                        f"with --graph {GRAPH_BATCH_MB:g}: Virtuoso refuses larger updates, and "
+                        "the staging graph keeps the load atomic whatever the size)")
     p.set_defaults(handler=run_load)
 
 
@@ -129,18 +132,36 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _batches(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[list[str]]:
-    """N-Triples lines grouped by whole files (blank nodes never cross a request), ≤ limit bytes."""
+    """N-Triples lines in batches of at most `limit` bytes. A file with blank nodes stays whole
+    (a blank node never crosses a request); one without them may be split."""
     batches: list[list[str]] = [[]]
     size = 0
     for _, triples in files:
         lines = [f"{t.subject} {t.predicate} {t.object} ." for t in triples]
-        length = sum(len(line.encode("utf-8")) + 1 for line in lines)
-        if batches[-1] and size + length > limit:
-            batches.append([])
-            size = 0
-        batches[-1].extend(lines)
-        size += length
+        whole = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                    for t in triples)
+        for part in [lines] if whole else _chunks(lines, limit):
+            length = sum(len(line.encode("utf-8")) + 1 for line in part)
+            if batches[-1] and size + length > limit:
+                batches.append([])
+                size = 0
+            batches[-1].extend(part)
+            size += length
     return batches
+
+
+def _chunks(lines: list[str], limit: int) -> list[list[str]]:
+    """Consecutive runs of lines of at most `limit` bytes (at least one line each)."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        length = len(line.encode("utf-8")) + 1
+        if chunks[-1] and size + length > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += length
+    return chunks
 
 
 def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
@@ -149,7 +170,8 @@ def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
 
     Default graph: the first request clears it and inserts (one request: atomic). Named-graph
     mode: every batch goes into a fresh staging graph, and a last request moves it onto `graph`
-    (MOVE replaces the graph in one operation, so readers never see half a load)."""
+    (MOVE replaces the graph in one operation, so readers never see half a load). The batches
+    are `INSERT { … } WHERE {}`, not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA."""
     batches = _batches(files, limit)
     batches[0] = [*mark, *batches[0]]
     if graph is None:
@@ -157,7 +179,7 @@ def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
                 + "\n".join(lines) + "\n}\n" for number, lines in enumerate(batches)]
     staging = f"urn:x-thamquyen:loading:{uuid.uuid4().hex}"
     requests = [(f"DROP SILENT GRAPH <{staging}> ;\n" if number == 0 else "")
-                + f"INSERT DATA {{ GRAPH <{staging}> {{\n" + "\n".join(lines) + "\n} }\n"
+                + f"INSERT {{ GRAPH <{staging}> {{\n" + "\n".join(lines) + "\n} } WHERE {}\n"
                 for number, lines in enumerate(batches)]
     return [*requests, f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>\n"]
 
@@ -172,7 +194,8 @@ def run_load(args: argparse.Namespace) -> int:
     count = sum(len(t) for _, t in files)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     mark = load_mark(content_hash(sources), when)
-    requests = update_requests(files, int(args.batch_mb * 1024 * 1024), remote.graph, mark)
+    batch_mb = args.batch_mb or (GRAPH_BATCH_MB if remote.graph else DEFAULT_BATCH_MB)
+    requests = update_requests(files, int(batch_mb * 1024 * 1024), remote.graph, mark)
     store = RemoteStore(remote)
     for number, update in enumerate(requests):
         if len(requests) > 1:
