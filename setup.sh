@@ -26,7 +26,7 @@ if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
 fi
 if [ "$want_tests" = 1 ] && ! command -v virtuoso-t >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7 >/dev/null \
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7 >/dev/null; } \
       || echo "setup.sh: virtuoso-opensource-7 not installed; Virtuoso tests will be skipped" >&2
   else
     echo "setup.sh: Virtuoso is missing; its tests will be skipped (apt-get install virtuoso-opensource-7)" >&2
