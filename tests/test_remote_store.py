@@ -84,7 +84,7 @@ def test_load_needs_both_endpoints():
     assert stop.value.code == 2
 
 
-def test_update_requests_clear_once_and_keep_files_whole():
+def test_update_requests_change_the_store_at_once_and_keep_blank_nodes_together():
     one = [ox.Triple(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal("x"))
            for i in range(3)]
     blank = ox.BlankNode("b1")
@@ -93,10 +93,13 @@ def test_update_requests_clear_once_and_keep_files_whole():
     files = [(Path("one.ttl"), one), (Path("two.ttl"), two)]
     [single] = update_requests(files, 10_000_000)
     assert single.startswith("CLEAR DEFAULT ;\nINSERT DATA {") and single.count("INSERT DATA") == 1
-    *rest, last = update_requests(files, 10)  # a file without blank nodes may be split
-    assert len(rest) == 3 and rest[0].startswith("CLEAR DEFAULT ;")
-    assert "CLEAR" not in "".join(rest[1:]) + last
-    assert last.count("_:b1") == 2  # a blank node never crosses a request
+    *batches, move = update_requests(files, 10)  # a file without blank nodes may be split
+    staging = batches[0].split("<", 2)[1].split(">")[0]
+    assert len(batches) == 4 and batches[0].startswith(f"DROP SILENT GRAPH <{staging}> ;")
+    assert all(f"INSERT {{ GRAPH <{staging}> {{" in b for b in batches)
+    assert "CLEAR" not in "".join(batches) and "DROP" not in "".join(batches[1:])
+    assert batches[-1].count("_:b1") == 2  # a blank node never crosses a request
+    assert move == f"MOVE SILENT GRAPH <{staging}> TO DEFAULT\n"  # the store changes at once
 
 
 @pytest.mark.remote
@@ -279,3 +282,18 @@ def test_named_graph_requests_load_a_staging_graph_then_move_it():
     assert all(f"GRAPH <{staging}>" in r for r in requests[:2])
     assert requests[2] == f"MOVE SILENT GRAPH <{staging}> TO GRAPH <http://e/g>\n"
     assert "CLEAR" not in "".join(requests)
+
+
+@pytest.mark.remote
+def test_load_in_several_requests_replaces_the_default_graph_at_once(server, mini_home, capsys):
+    assert load_with_cli(server, home=mini_home) == 0
+    whole = server.count()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THAMQUYEN_HOME", str(mini_home))
+        assert main(["load", "--endpoint", server.query_url, "--update-endpoint",
+                     server.update_url, "--batch-mb", "0.05"]) == 0
+    assert "đồ thị tạm" in capsys.readouterr().out
+    assert server.count() == whole
+    graphs = httpx.post(server.query_url, data={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert graphs.json()["boolean"] is False  # the staging graph was moved, not left behind

@@ -128,7 +128,7 @@ def test_basic_auth_is_refused_and_nothing_changes(virtuoso, mini_home, capsys):
     capsys.readouterr()
     assert load(virtuoso, mini_home, auth="basic") == 2
     err = capsys.readouterr().err
-    assert "401" in err and "không thay đổi" in err
+    assert "401" in err and "không có gì được ghi" in err
     assert virtuoso.count() == before
 
 

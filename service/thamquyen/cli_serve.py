@@ -19,7 +19,7 @@ from .remote import load_mark
 from .store import RemoteSettings, RemoteStore, StoreError, content_hash, knowledge_sources
 
 EXIT_OK, EXIT_FAIL = 0, 2
-DEFAULT_BATCH_MB = 256.0
+DEFAULT_BATCH_MB = 100.0  # below the 128 MiB body limit of `oxigraph serve`
 GRAPH_BATCH_MB = 0.1
 log = logging.getLogger("thamquyen.load")
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
@@ -54,9 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "load", help="nạp ontology + data (+ tệp thêm) vào kho SPARQL từ xa",
         description="Upload ontology/ + data/ (+ PATHs) to a remote SPARQL 1.1 store, replacing "
                     "its default graph: one SPARQL Update request `CLEAR DEFAULT ; INSERT DATA "
-                    "{ … }`, so the store changes all at once. Above --batch-mb the upload is "
-                    "split by file into several requests (the first one clears). Every file is "
-                    "parsed before anything is sent. Exit 0 loaded, 2 unreadable input or store.")
+                    "{ … }`, so the store changes all at once. Above --batch-mb (or with "
+                    "--graph) the batches go into a staging graph that one last request MOVEs "
+                    "onto the target: still all at once. Every file is parsed before anything "
+                    "is sent. Exit 0 loaded, 2 unreadable input or store.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="extra Turtle files or folders to load with the shipped data")
     add_remote_options(p, required=True)
@@ -166,22 +167,23 @@ def _chunks(lines: list[str], limit: int) -> list[list[str]]:
 
 def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
                     graph: str | None = None, mark: Sequence[str] = ()) -> list[str]:
-    """The SPARQL Update requests.
+    """The SPARQL Update requests, each at most about `limit` bytes; the store changes at once.
 
-    Default graph: the first request clears it and inserts (one request: atomic). Named-graph
-    mode: every batch goes into a fresh staging graph, and a last request moves it onto `graph`
-    (MOVE replaces the graph in one operation, so readers never see half a load). The batches
-    are `INSERT { … } WHERE {}`, not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA."""
+    Everything in one request into the default graph: `CLEAR DEFAULT ; INSERT DATA { … }`.
+    Otherwise (several requests, or a named graph): every batch goes into a fresh staging
+    graph, and a last request moves it onto the target (MOVE replaces the target in one
+    operation, so readers never see half a load). Staging batches are `INSERT { … } WHERE {}`,
+    not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA."""
     batches = _batches(files, limit)
     batches[0] = [*mark, *batches[0]]
-    if graph is None:
-        return [("CLEAR DEFAULT ;\n" if number == 0 else "") + "INSERT DATA {\n"
-                + "\n".join(lines) + "\n}\n" for number, lines in enumerate(batches)]
+    if graph is None and len(batches) == 1:
+        return ["CLEAR DEFAULT ;\nINSERT DATA {\n" + "\n".join(batches[0]) + "\n}\n"]
     staging = f"urn:x-thamquyen:loading:{uuid.uuid4().hex}"
     requests = [(f"DROP SILENT GRAPH <{staging}> ;\n" if number == 0 else "")
                 + f"INSERT {{ GRAPH <{staging}> {{\n" + "\n".join(lines) + "\n} } WHERE {}\n"
                 for number, lines in enumerate(batches)]
-    return [*requests, f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>\n"]
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+    return [*requests, f"MOVE SILENT GRAPH <{staging}> TO {target}\n"]
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -206,8 +208,7 @@ def run_load(args: argparse.Namespace) -> int:
             print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({_written(number, len(requests), remote)})"
                   f" — the store refused the upload: {exc}", file=sys.stderr)
             return EXIT_FAIL
-    atomic = remote.graph is not None or len(requests) == 1
-    note = "" if atomic else f" (chia thành {len(requests)} yêu cầu, không nguyên tử)"
+    note = "" if len(requests) == 1 else f" ({len(requests)} yêu cầu qua đồ thị tạm, đổi một lần)"
     target = f"đồ thị <{remote.graph}> của " if remote.graph else ""
     print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {target}{remote.update_url}{note}.")
     for f, triples in files:
@@ -216,8 +217,8 @@ def run_load(args: argparse.Namespace) -> int:
 
 
 def _written(number: int, total: int, remote: RemoteSettings) -> str:
-    """What a failed load left in the store, in Vietnamese."""
-    if number == 0 or remote.graph is not None:
-        return "không có gì được ghi" if remote.graph is None else \
-            "đồ thị dữ liệu không thay đổi (phần đã gửi nằm trong đồ thị tạm)"
-    return f"đã ghi {number}/{total} phần"
+    """What a failed load left in the store, in Vietnamese: nothing, since the data only
+    changes with the last request (one request, or the MOVE of the staging graph)."""
+    if total > 1 and number > 0:
+        return "dữ liệu không thay đổi; phần đã gửi nằm trong một đồ thị tạm urn:x-thamquyen:loading:…"
+    return "không có gì được ghi"
