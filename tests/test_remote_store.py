@@ -96,7 +96,8 @@ def test_update_requests_change_the_store_at_once_and_keep_blank_nodes_together(
     *batches, move = update_requests(files, 10)  # a file without blank nodes may be split
     staging = batches[0].split("<", 2)[1].split(">")[0]
     assert len(batches) == 4 and batches[0].startswith(f"DROP SILENT GRAPH <{staging}> ;")
-    assert all(f"INSERT {{ GRAPH <{staging}> {{" in b for b in batches)
+    assert all(f"INSERT DATA {{ GRAPH <{staging}> {{" in b for b in batches[:3])
+    assert f"INSERT {{ GRAPH <{staging}> {{" in batches[3]  # blank nodes: INSERT … WHERE {}
     assert "CLEAR" not in "".join(batches) and "DROP" not in "".join(batches[1:])
     assert batches[-1].count("_:b1") == 2  # a blank node never crosses a request
     assert move == f"MOVE SILENT GRAPH <{staging}> TO DEFAULT\n"  # the store changes at once

@@ -172,18 +172,25 @@ def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
     Everything in one request into the default graph: `CLEAR DEFAULT ; INSERT DATA { … }`.
     Otherwise (several requests, or a named graph): every batch goes into a fresh staging
     graph, and a last request moves it onto the target (MOVE replaces the target in one
-    operation, so readers never see half a load). Staging batches are `INSERT { … } WHERE {}`,
-    not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA."""
+    operation, so readers never see half a load)."""
     batches = _batches(files, limit)
     batches[0] = [*mark, *batches[0]]
     if graph is None and len(batches) == 1:
         return ["CLEAR DEFAULT ;\nINSERT DATA {\n" + "\n".join(batches[0]) + "\n}\n"]
     staging = f"urn:x-thamquyen:loading:{uuid.uuid4().hex}"
     requests = [(f"DROP SILENT GRAPH <{staging}> ;\n" if number == 0 else "")
-                + f"INSERT {{ GRAPH <{staging}> {{\n" + "\n".join(lines) + "\n} } WHERE {}\n"
-                for number, lines in enumerate(batches)]
+                + _insert(staging, lines) for number, lines in enumerate(batches)]
     target = f"GRAPH <{graph}>" if graph else "DEFAULT"
     return [*requests, f"MOVE SILENT GRAPH <{staging}> TO {target}\n"]
+
+
+def _insert(graph: str, lines: list[str]) -> str:
+    """INSERT DATA into the graph (fast on every store), or, when the lines have blank nodes,
+    INSERT … WHERE {} (Virtuoso refuses blank nodes in INSERT DATA)."""
+    body = "\n".join(lines)
+    if "_:" in body:
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}\n"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}\n"
 
 
 def run_load(args: argparse.Namespace) -> int:
