@@ -36,11 +36,13 @@ def open_times(query_url: str, update_url: str, workdir: Path) -> dict:
 
 
 def health(port: int) -> dict:
-    """/health of one replica."""
+    """/health of one replica ({} when it does not answer)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("GET", "/health")
         return json.loads(connection.getresponse().read())
+    except (OSError, http.client.HTTPException, ValueError):
+        return {}
     finally:
         connection.close()
 
@@ -79,7 +81,7 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
                        log: Path, limit_s: float) -> dict:
     """Run `thamquyen load`, then wait until every replica shows the new fingerprint; a
     client keeps asking who-holds meanwhile (its failures are counted)."""
-    before = {health(p)["fingerprint"] for p in ports}
+    before = {health(p).get("fingerprint") for p in ports}
     stop = threading.Event()
     counts = {"ok": 0, "errors": 0}
 
@@ -108,7 +110,8 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
         seen: dict[int, float] = {}
         while len(seen) < len(ports) and time.perf_counter() - loaded < limit_s:
             for port in ports:
-                if port not in seen and health(port)["fingerprint"] not in before:
+                fingerprint = health(port).get("fingerprint")
+                if port not in seen and fingerprint is not None and fingerprint not in before:
                     seen[port] = time.perf_counter() - loaded
             time.sleep(0.2)
     finally:
