@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs thamquyen into .venv (Python packages) and the browser assets from npm (YASGUI,
 # Swagger UI, ReDoc; axe-core for the accessibility tests) into node_modules/.
-# With --test also the test tools: the Python `test` extra and Debian's Chromium for browser tests.
+# With --test also the test tools: the Python `test` extra and, from Debian, Chromium for the
+# browser tests, nginx for the deployment tests and Virtuoso (virtuoso-opensource-7) as a second
+# real SPARQL store. Where apt is not available, the tests that need them are skipped with a reason.
 set -euo pipefail
 cd "$(dirname "$0")"
 want_tests=0
@@ -17,17 +19,22 @@ fi
 if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
   npm ci --silent --ignore-scripts --no-audit --no-fund
 fi
-if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-  else
-    echo "setup.sh: Chromium is missing; browser tests will be skipped (apt-get install chromium chromium-driver)" >&2
-  fi
-fi
-if [ "$want_tests" = 1 ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-  else
-    echo "setup.sh: nginx is missing; the deploy/nginx tests will be skipped (apt-get install nginx)" >&2
+
+# Debian packages the tests use: command that tells it is there -> package(s).
+debian_missing() {
+  command -v chromium >/dev/null 2>&1 || echo chromium chromium-driver
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || echo nginx
+  command -v virtuoso-t >/dev/null 2>&1 || echo virtuoso-opensource-7
+}
+if [ "$want_tests" = 1 ]; then
+  missing="$(debian_missing | tr '\n' ' ')"
+  if [ -n "${missing// /}" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      apt-get update -qq
+      # shellcheck disable=SC2086  # one word per package
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    else
+      echo "setup.sh: missing Debian packages: $missing; the tests that need them will be skipped" >&2
+    fi
   fi
 fi

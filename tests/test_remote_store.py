@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +18,8 @@ import rdflib
 from conftest import (
     API_FIXTURE,
     POWER_ONE,
+    POWER_TWO,
+    UBND_84,
     assert_error,
     free_port,
     load_with_cli,
@@ -24,6 +29,7 @@ from thamquyen.cli import main
 from thamquyen.cli_serve import update_requests
 from thamquyen.store import RemoteStore
 
+AT_DATE = dt.date(2024, 5, 1)
 EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/thamquyen/id/power/them-khi-nap> skos:prefLabel "Thêm khi nạp"@vi ;
     skos:note [ skos:prefLabel "nút trống"@vi ] .
@@ -78,7 +84,7 @@ def test_load_needs_both_endpoints():
     assert stop.value.code == 2
 
 
-def test_update_requests_clear_once_and_keep_files_whole():
+def test_update_requests_change_the_store_at_once_and_keep_blank_nodes_together():
     one = [ox.Triple(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal("x"))
            for i in range(3)]
     blank = ox.BlankNode("b1")
@@ -87,9 +93,14 @@ def test_update_requests_clear_once_and_keep_files_whole():
     files = [(Path("one.ttl"), one), (Path("two.ttl"), two)]
     [single] = update_requests(files, 10_000_000)
     assert single.startswith("CLEAR DEFAULT ;\nINSERT DATA {") and single.count("INSERT DATA") == 1
-    first, second = update_requests(files, 10)
-    assert first.startswith("CLEAR DEFAULT ;") and "CLEAR" not in second
-    assert second.count("_:b1") == 2  # a blank node never crosses a request
+    *batches, move = update_requests(files, 10)  # a file without blank nodes may be split
+    staging = batches[0].split("<", 2)[1].split(">")[0]
+    assert len(batches) == 4 and batches[0].startswith(f"DROP SILENT GRAPH <{staging}> ;")
+    assert all(f"INSERT DATA {{ GRAPH <{staging}> {{" in b for b in batches[:3])
+    assert f"INSERT {{ GRAPH <{staging}> {{" in batches[3]  # blank nodes: INSERT … WHERE {}
+    assert "CLEAR" not in "".join(batches) and "DROP" not in "".join(batches[1:])
+    assert batches[-1].count("_:b1") == 2  # a blank node never crosses a request
+    assert move == f"MOVE SILENT GRAPH <{staging}> TO DEFAULT\n"  # the store changes at once
 
 
 @pytest.mark.remote
@@ -160,3 +171,130 @@ def test_serve_help_lists_the_environment(capsys):
     for name in ("THAMQUYEN_ENDPOINT", "THAMQUYEN_QUERY_TIMEOUT", "THAMQUYEN_ROW_LIMIT",
                  "THAMQUYEN_MAX_UPLOAD_MB", "THAMQUYEN_WORKDIR"):
         assert name in out
+
+
+# ---------------------------------------------------------------- refresh, replicas, named graph
+
+SECOND_CONFERRAL = """@prefix tq: <https://w3id.org/thamquyen/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/thamquyen/id/conferral/kiem-thu-api-hai> a tq:Conferral ;
+    tq:power <https://w3id.org/thamquyen/id/power/kiem-thu-api-hai> ;
+    tq:holder <https://w3id.org/thamquyen/id/agency/ubnd-84> ;
+    tq:legalBasis <https://w3id.org/thamquyen/id/doc/77-2015-qh13/dieu-13/khoan-1> ;
+    tq:validFrom "2020-01-01"^^xsd:date .
+"""
+
+
+def holders_of(url: str, power: str) -> list[str]:
+    """The final holders of a who-holds answer over HTTP."""
+    answer = httpx.get(f"{url}/api/who-holds", params={"power": power, "at": "2024-05-01"},
+                       timeout=30)
+    assert answer.status_code == 200, answer.text
+    return sorted(h["authority"] for h in answer.json()["holders"])
+
+
+@pytest.mark.remote
+def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
+    assert load_with_cli(server, home=mini_home) == 0
+    args = ["--endpoint", server.query_url, "--update-endpoint", server.update_url,
+            "--refresh-interval", "0.5"]
+    replicas = [serve(args, mini_home, tmp_path / f"work-{k}") for k in range(2)]
+    try:
+        urls = [url for _, url in replicas]
+        for url in urls:
+            wait_until(lambda u=url: httpx.get(f"{u}/health", timeout=5).status_code == 200,
+                       120, "serve")
+        before = {httpx.get(f"{u}/health", timeout=5).json()["fingerprint"] for u in urls}
+        assert len(before) == 1 and before.pop().startswith("load:")
+        assert [holders_of(u, POWER_TWO) for u in urls] == [[], []]
+        extra = tmp_path / "hai.ttl"
+        extra.write_text(SECOND_CONFERRAL, encoding="utf-8")
+        assert load_with_cli(server, extra, home=mini_home) == 0
+        answers: list[list[str]] = []
+        deadline = time.monotonic() + 60
+        # requests keep flowing while the index is swapped; holders_of fails on any non-200
+        while time.monotonic() < deadline:
+            answers = [holders_of(u, POWER_TWO) for u in urls]
+            if all(answers):
+                break
+        assert answers == [[UBND_84], [UBND_84]], answers
+        health = [httpx.get(f"{u}/health", timeout=5).json() for u in urls]
+        assert health[0]["fingerprint"] == health[1]["fingerprint"]
+        assert all(h["index_age_s"] is not None and h["index_age_s"] < 60 for h in health)
+    finally:
+        for process, _ in replicas:
+            stop(process)
+
+
+@pytest.mark.remote
+def test_warm_open_reads_the_index_cache(server, mini_home, tmp_path):
+    from thamquyen.kb import open_kb
+
+    assert load_with_cli(server, home=mini_home) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THAMQUYEN_HOME", str(mini_home))
+        cold = open_kb(remote=server.remote(), workdir=tmp_path)
+        cached = list((tmp_path / "remote").glob("*/kb-index.marshal"))
+        assert len(cached) == 1
+        warm = open_kb(remote=server.remote(), workdir=tmp_path)
+    assert warm.store.fingerprint == cold.store.fingerprint
+    assert warm.engine.who_holds(POWER_ONE, None, AT_DATE) == cold.engine.who_holds(
+        POWER_ONE, None, AT_DATE)
+
+
+@pytest.mark.remote
+def test_named_graph_mode_load_serve_and_query(server, mini_home, tmp_path, capsys):
+    graph = "https://example.org/thamquyen-graph"
+    argv = ["load", "--endpoint", server.query_url, "--update-endpoint", server.update_url,
+            "--graph", graph]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THAMQUYEN_HOME", str(mini_home))
+        assert main(argv) == 0
+        assert f"<{graph}>" in capsys.readouterr().out
+        assert server.count() == 0  # the default graph is untouched
+        assert main(argv) == 0  # a second load replaces the graph
+        capsys.readouterr()
+        code = main(["query", "who-holds", "-p", f"power={POWER_ONE}", "-p", "at=2024-05-01",
+                     "--format", "json", "--endpoint", server.query_url, "--graph", graph])
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["holder"] for r in rows] == [UBND_84]
+    graphs = httpx.post(server.query_url,
+                        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    assert [b["g"]["value"] for b in graphs["results"]["bindings"]] == [graph]  # no staging left
+
+
+def test_graph_must_be_an_iri(capsys):
+    code = main(["load", "--endpoint", "http://127.0.0.1:1/query", "--update-endpoint",
+                 "http://127.0.0.1:1/update", "--graph", "not an iri"])
+    assert code == 2
+    assert "--graph" in capsys.readouterr().err
+
+
+def test_named_graph_requests_load_a_staging_graph_then_move_it():
+    one = [ox.Triple(ox.NamedNode("http://e/1"), ox.NamedNode("http://e/p"), ox.Literal("x"))]
+    requests = update_requests([(Path("one.ttl"), one), (Path("two.ttl"), one)], 10,
+                               "http://e/g", ['<http://e/m> <http://e/q> "m" .'])
+    assert len(requests) == 3
+    staging = requests[0].split("<", 2)[1].split(">")[0]
+    assert requests[0].startswith(f"DROP SILENT GRAPH <{staging}> ;")
+    assert '<http://e/m> <http://e/q> "m" .' in requests[0]
+    assert all(f"GRAPH <{staging}>" in r for r in requests[:2])
+    assert requests[2] == f"MOVE SILENT GRAPH <{staging}> TO GRAPH <http://e/g>\n"
+    assert "CLEAR" not in "".join(requests)
+
+
+@pytest.mark.remote
+def test_load_in_several_requests_replaces_the_default_graph_at_once(server, mini_home, capsys):
+    assert load_with_cli(server, home=mini_home) == 0
+    whole = server.count()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THAMQUYEN_HOME", str(mini_home))
+        assert main(["load", "--endpoint", server.query_url, "--update-endpoint",
+                     server.update_url, "--batch-mb", "0.05"]) == 0
+    assert "đồ thị tạm" in capsys.readouterr().out
+    assert server.count() == whole
+    graphs = httpx.post(server.query_url, data={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert graphs.json()["boolean"] is False  # the staging graph was moved, not left behind

@@ -16,13 +16,14 @@ import unicodedata
 from pathlib import Path
 
 from .catalog import NamedQuery, column_labels, get, load_catalog, plain, run_named
+from .cli_serve import add_remote_options, remote_settings
 from .clitext import say
 from .kb import open_kb
 from .namespaces import PREFIXES
 from .rdfio import InputError
-from .store import Row
+from .store import Row, StoreError
 
-EXIT_OK = 0
+EXIT_OK, EXIT_STORE = 0, 2
 MAX_CELL = 60
 
 
@@ -51,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help=say("tệp hoặc thư mục Turtle thêm vào đồ thị cho lần chạy này",
                             "extra Turtle files or folders joined to the graph for this run"))
+    add_remote_options(p, required=False, update=False)
     p.set_defaults(handler=run_query)
 
 
@@ -77,8 +79,19 @@ def run_query(args: argparse.Namespace) -> int:
                          f"give a query name (or --list). Available: {names}.")
     query = get(args.name)
     params = parse_params(args.param)
-    kb = open_kb(args.paths, persistent=not args.paths)
-    variables, rows = run_named(kb.store, query, params, kb)
+    remote = remote_settings(args)
+    if remote is not None and args.paths:
+        raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`.",
+                         "with a remote store, load extra files with `thamquyen load`.")
+    try:
+        kb = open_kb(args.paths, remote=remote, persistent=not args.paths)
+        variables, rows = run_named(kb.store, query, params, kb)
+    except StoreError as exc:
+        head, _, answer = str(exc).partition("\n\nResponse:")
+        detail = " ".join([head.strip(), *answer.strip().splitlines()[:1]])[:500]
+        print(f"Lỗi: kho dữ liệu từ chối truy vấn — the store refused the query: {detail}",
+              file=sys.stderr)
+        return EXIT_STORE
     sys.stdout.write(render(query, params, variables, rows, args.format, args.lang))
     return EXIT_OK
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
+import re
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,10 +16,21 @@ import pyoxigraph as ox
 from .api.settings import environment_help, from_env
 from .clitext import say
 from .rdfio import InputError, display_path, read_turtle
-from .store import OutcomeUnknown, RemoteSettings, RemoteStore, StoreError, knowledge_sources
+from .remote import load_mark
+from .store import (
+    OutcomeUnknown,
+    RemoteSettings,
+    RemoteStore,
+    StoreError,
+    content_hash,
+    knowledge_sources,
+)
 
 EXIT_OK, EXIT_FAIL = 0, 2
-DEFAULT_BATCH_MB = 256.0
+DEFAULT_BATCH_MB = 100.0  # below the 128 MiB body limit of `oxigraph serve`
+GRAPH_BATCH_MB = 0.1
+log = logging.getLogger("thamquyen.load")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sparql-workers", type=int,
                    help=say("số tiến trình chạy truy vấn /sparql (mặc định 2)",
                             "worker processes for /sparql (default 2)"))
+    p.add_argument("--refresh-interval", type=float,
+                   help=say("số giây giữa hai lần kiểm tra dấu vân tay của kho từ xa; khi đổi, "
+                            "chỉ mục mới được thay vào mà không dừng dịch vụ (mặc định 30, 0: không)",
+                            "seconds between checks of the remote store's fingerprint; a change "
+                            "swaps in a fresh index without stopping (default 30, 0: never)"))
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.set_defaults(handler=run_serve)
 
@@ -71,32 +90,62 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "upload ontology + data (+ extra files) to a remote SPARQL store"),
         description="Upload ontology/ + data/ (+ PATHs) to a remote SPARQL 1.1 store, replacing "
                     "its default graph: one SPARQL Update request `CLEAR DEFAULT ; INSERT DATA "
-                    "{ … }`, so the store changes all at once. Above --batch-mb the upload is "
-                    "split by file into several requests (the first one clears). Every file is "
-                    "parsed before anything is sent. Exit 0 loaded, 2 unreadable input or store.")
+                    "{ … }`, so the store changes all at once. Above --batch-mb (or with "
+                    "--graph) the batches go into a staging graph that one last request MOVEs "
+                    "onto the target: still all at once. Every file is parsed before anything "
+                    "is sent. Exit 0 loaded, 2 unreadable input or store.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help=say("tệp hoặc thư mục Turtle nạp cùng dữ liệu có sẵn",
                             "extra Turtle files or folders to load with the shipped data"))
     add_remote_options(p, required=True)
-    p.add_argument("--batch-mb", type=float, default=DEFAULT_BATCH_MB,
-                   help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g})")
+    p.add_argument("--batch-mb", type=float,
+                   help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g}; "
+                        f"with --graph {GRAPH_BATCH_MB:g}: Virtuoso refuses larger updates, and "
+                        "the staging graph keeps the load atomic whatever the size)")
     p.set_defaults(handler=run_load)
 
 
-def add_remote_options(p: argparse.ArgumentParser, required: bool) -> None:
-    """--endpoint, --update-endpoint, --user, --password, --timeout."""
+def add_remote_options(p: argparse.ArgumentParser, required: bool, update: bool = True) -> None:
+    """--endpoint, --update-endpoint, --user, --password, --auth, --graph, --timeout."""
     p.add_argument("--endpoint", required=required, metavar="QUERY_URL",
                    help=say("địa chỉ truy vấn của kho SPARQL từ xa",
                             "query URL of the remote SPARQL store"))
-    p.add_argument("--update-endpoint", required=required, metavar="UPDATE_URL",
-                   help=say("địa chỉ cập nhật của kho SPARQL từ xa",
-                            "update URL of the remote SPARQL store"))
-    p.add_argument("--user", help=say("tên đăng nhập kho từ xa (HTTP basic)",
-                                      "user name for the remote store (HTTP basic auth)"))
+    if update:
+        p.add_argument("--update-endpoint", required=required, metavar="UPDATE_URL",
+                       help=say("địa chỉ cập nhật của kho SPARQL từ xa",
+                                "update URL of the remote SPARQL store"))
+    p.add_argument("--user", help=say("tên đăng nhập kho từ xa", "user name for the remote store"))
     p.add_argument("--password", help=say("mật khẩu kho từ xa", "password for the remote store"))
+    p.add_argument("--auth", choices=("basic", "digest"),
+                   help=say("xác thực HTTP: basic (mặc định) hoặc digest (/sparql-auth của Virtuoso)",
+                            "HTTP authentication: basic (default) or digest (Virtuoso /sparql-auth)"))
+    p.add_argument("--graph", metavar="IRI",
+                   help=say("chế độ đồ thị có tên: dữ liệu nằm trong đồ thị này (đọc như đồ thị "
+                            "mặc định của mọi truy vấn; `load` thay nó) — cho kho không ghi được "
+                            "đồ thị mặc định, như Virtuoso",
+                            "named-graph mode: the data lives in this graph (read as the default "
+                            "graph of every query; `load` replaces it) — for stores whose default "
+                            "graph is not writable, such as Virtuoso"))
     p.add_argument("--timeout", type=float,
                    help=say("số giây chờ kho từ xa (mặc định 30)",
                             "seconds to wait for the remote store (default 30)"))
+
+
+def remote_settings(args: argparse.Namespace) -> RemoteSettings | None:
+    """The remote store of the command line and THAMQUYEN_* variables (None: embedded)."""
+    env = from_env()
+    endpoint = args.endpoint or env.endpoint
+    if not endpoint:
+        return None
+    graph = args.graph or env.graph
+    if graph is not None and not _ABSOLUTE.match(graph):
+        raise InputError(f"--graph phải là một IRI tuyệt đối, không phải “{graph}”.",
+                         f"--graph must be an absolute IRI, not “{graph}”.")
+    return RemoteSettings(query_url=endpoint,
+                          update_url=getattr(args, "update_endpoint", None) or env.update_endpoint,
+                          user=args.user or env.user, password=args.password or env.password,
+                          timeout=args.timeout or env.timeout, auth=args.auth or env.auth,
+                          graph=graph)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -115,7 +164,8 @@ def run_serve(args: argparse.Namespace) -> int:
         max_upload_mb=args.max_upload_mb, workdir=args.workdir, sparql_workers=args.sparql_workers,
         validation_timeout=getattr(args, "validation_timeout", None),
         max_validate_triples=getattr(args, "max_validate_triples", None),
-        max_blank_depth=getattr(args, "max_blank_depth", None))
+        max_blank_depth=getattr(args, "max_blank_depth", None),
+        auth=args.auth, graph=args.graph, refresh_interval=args.refresh_interval)
     if settings.endpoint and settings.paths:
         raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`, không phải `serve`.",
                          "with a remote store, load extra files with `thamquyen load`, not `serve`.")
@@ -132,27 +182,64 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _batches(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[list[str]]:
-    """N-Triples lines grouped by whole files (blank nodes never cross a request), ≤ limit bytes."""
+    """N-Triples lines in batches of at most `limit` bytes. A file with blank nodes stays whole
+    (a blank node never crosses a request); one without them may be split."""
     batches: list[list[str]] = [[]]
     size = 0
     for _, triples in files:
         lines = [f"{t.subject} {t.predicate} {t.object} ." for t in triples]
-        length = sum(len(line.encode("utf-8")) + 1 for line in lines)
-        if batches[-1] and size + length > limit:
-            batches.append([])
-            size = 0
-        batches[-1].extend(lines)
-        size += length
+        whole = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                    for t in triples)
+        for part in [lines] if whole else _chunks(lines, limit):
+            length = sum(len(line.encode("utf-8")) + 1 for line in part)
+            if batches[-1] and size + length > limit:
+                batches.append([])
+                size = 0
+            batches[-1].extend(part)
+            size += length
     return batches
 
 
-def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int) -> list[str]:
-    """The SPARQL Update requests: the first clears the default graph and inserts."""
-    requests = []
-    for number, lines in enumerate(_batches(files, limit)):
-        head = "CLEAR DEFAULT ;\n" if number == 0 else ""
-        requests.append(head + "INSERT DATA {\n" + "\n".join(lines) + "\n}\n")
-    return requests
+def _chunks(lines: list[str], limit: int) -> list[list[str]]:
+    """Consecutive runs of lines of at most `limit` bytes (at least one line each)."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        length = len(line.encode("utf-8")) + 1
+        if chunks[-1] and size + length > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += length
+    return chunks
+
+
+def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
+                    graph: str | None = None, mark: Sequence[str] = ()) -> list[str]:
+    """The SPARQL Update requests, each at most about `limit` bytes; the store changes at once.
+
+    Everything in one request into the default graph: `CLEAR DEFAULT ; INSERT DATA { … }`.
+    Otherwise (several requests, or a named graph): every batch goes into a fresh staging
+    graph, and a last request moves it onto the target (MOVE replaces the target in one
+    operation, so readers never see half a load)."""
+    batches = _batches(files, limit)
+    batches[0] = [*mark, *batches[0]]
+    if graph is None and len(batches) == 1:
+        return ["CLEAR DEFAULT ;\nINSERT DATA {\n" + "\n".join(batches[0]) + "\n}\n"]
+    staging = f"urn:x-thamquyen:loading:{uuid.uuid4().hex}"
+    requests = [(f"DROP SILENT GRAPH <{staging}> ;\n" if number == 0 else "")
+                + _insert(staging, lines) for number, lines in enumerate(batches)]
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+    return [*requests, f"MOVE SILENT GRAPH <{staging}> TO {target}\n"]
+
+
+def _insert(graph: str, lines: list[str]) -> str:
+    """INSERT DATA into the graph (fast on every store), or, when the lines have blank nodes,
+    INSERT … WHERE {} (Virtuoso refuses blank nodes in INSERT DATA)."""
+    body = "\n".join(lines)
+    if "_:" in body:
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}\n"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}\n"
 
 
 def outcome_unknown(number: int, total: int, exc: Exception) -> str:
@@ -166,28 +253,41 @@ def outcome_unknown(number: int, total: int, exc: Exception) -> str:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    """Parse everything first (bad Turtle: nothing sent), then replace the remote default graph."""
-    env = from_env()
-    remote = RemoteSettings(query_url=args.endpoint, update_url=args.update_endpoint,
-                            user=args.user or env.user, password=args.password or env.password,
-                            timeout=args.timeout or env.timeout)
-    files = [(f, read_turtle(f)) for f in knowledge_sources(args.paths)]
+    """Parse everything first (bad Turtle: nothing sent), then replace the remote default graph
+    (or, with --graph, that named graph)."""
+    remote = remote_settings(args)
+    assert remote is not None  # --endpoint is required
+    sources = knowledge_sources(args.paths)
+    files = [(f, read_turtle(f)) for f in sources]
     count = sum(len(t) for _, t in files)
-    requests = update_requests(files, int(args.batch_mb * 1024 * 1024))
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    mark = load_mark(content_hash(sources), when)
+    batch_mb = args.batch_mb or (GRAPH_BATCH_MB if remote.graph else DEFAULT_BATCH_MB)
+    requests = update_requests(files, int(batch_mb * 1024 * 1024), remote.graph, mark)
     store = RemoteStore(remote)
     for number, update in enumerate(requests):
+        if len(requests) > 1:
+            log.info("load: request %d/%d (%.0f MB)", number + 1, len(requests), len(update) / 1e6)
         try:
             store.update(update)
         except OutcomeUnknown as exc:
             print(outcome_unknown(number, len(requests), exc), file=sys.stderr)
             return EXIT_FAIL
         except StoreError as exc:
-            done = "không có gì được ghi" if number == 0 else f"đã ghi {number}/{len(requests)} phần"
-            print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({done}) — the store refused the "
-                  f"upload: {exc}", file=sys.stderr)
+            print(f"Lỗi: kho dữ liệu không nhận dữ liệu ({_written(number, len(requests), remote)})"
+                  f" — the store refused the upload: {exc}", file=sys.stderr)
             return EXIT_FAIL
-    note = "" if len(requests) == 1 else f" (chia thành {len(requests)} yêu cầu, không nguyên tử)"
-    print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {remote.update_url}{note}.")
+    note = "" if len(requests) == 1 else f" ({len(requests)} yêu cầu qua đồ thị tạm, đổi một lần)"
+    target = f"đồ thị <{remote.graph}> của " if remote.graph else ""
+    print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {target}{remote.update_url}{note}.")
     for f, triples in files:
         print(f"  {display_path(f)}: {len(triples)}")
     return EXIT_OK
+
+
+def _written(number: int, total: int, remote: RemoteSettings) -> str:
+    """What a failed load left in the store, in Vietnamese: nothing, since the data only
+    changes with the last request (one request, or the MOVE of the staging graph)."""
+    if total > 1 and number > 0:
+        return "dữ liệu không thay đổi; phần đã gửi nằm trong một đồ thị tạm urn:x-thamquyen:loading:…"
+    return "không có gì được ghi"

@@ -77,12 +77,25 @@ def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
     """Open the store (remote, persistent embedded, or in memory) and read its index."""
     store: Store
     if remote is not None:
-        store = RemoteStore(remote)
-    elif persistent:
+        return open_remote(RemoteStore(remote), workdir)
+    if persistent:
         store = EmbeddedStore.open(extra, workdir, while_writing=build_from_memory)
     else:
         store = EmbeddedStore.in_memory(extra)
     engine, names = load_or_build(store, getattr(store, "built_extra", None))
+    kb = KB(store, engine, names)
+    engine.namer = kb.display_names
+    return kb
+
+
+def open_remote(store: RemoteStore, workdir: Path | None = None) -> KB:
+    """A remote store's knowledge base: its fingerprint read first, then the index from the
+    cache of that fingerprint, or read in bulk (one N-Triples export) and cached."""
+    from .remote import BulkRemote, cache_folder, fingerprint
+
+    store.fingerprint = fingerprint(store)
+    view = BulkRemote(store, cache_folder(store, workdir))
+    engine, names = load_or_build(view)  # type: ignore[arg-type]
     kb = KB(store, engine, names)
     engine.namer = kb.display_names
     return kb

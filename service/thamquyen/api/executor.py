@@ -330,14 +330,15 @@ class RemoteExecutor:
 
     def __init__(self, remote: RemoteSettings, timeout: float):
         self.remote, self.timeout = remote, timeout
-        auth = (remote.user, remote.password or "") if remote.user else None
-        self.client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 5)))
+        self.client = httpx.Client(auth=remote.httpx_auth(),
+                                   timeout=httpx.Timeout(timeout, connect=min(timeout, 5)))
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Forward, parse the streamed answer into terms, write it in the negotiated format."""
         _refuse_federation(job)
         data = [("query", job.query)]
-        data += [("default-graph-uri", g) for g in job.default_graphs]
+        graphs = job.default_graphs or ([self.remote.graph] if self.remote.graph else [])
+        data += [("default-graph-uri", g) for g in graphs]
         data += [("named-graph-uri", g) for g in job.named_graphs]
         deadline = time.monotonic() + self.timeout
         try:

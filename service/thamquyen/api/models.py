@@ -91,6 +91,7 @@ class Health(BaseModel):
     reachable: bool
     triples: int | None = None
     fingerprint: str | None = None
+    index_age_s: float | None = None
     version: str
 
 

@@ -44,6 +44,9 @@ class Settings:
     keep_alive: float = 5.0
     max_connections: int = 2000
     public_url: str | None = None
+    auth: str = "basic"
+    graph: str | None = None
+    refresh_interval: float = 30.0
 
     @property
     def remote(self) -> RemoteSettings | None:
@@ -51,7 +54,8 @@ class Settings:
         if not self.endpoint:
             return None
         return RemoteSettings(query_url=self.endpoint, update_url=self.update_endpoint,
-                              user=self.user, password=self.password, timeout=self.timeout)
+                              user=self.user, password=self.password, timeout=self.timeout,
+                              auth=self.auth, graph=self.graph)
 
     @property
     def base_url(self) -> str:
@@ -120,6 +124,13 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
                                                      "at once (default 2000)"),
     ("THAMQUYEN_PUBLIC_URL", "public_url", "the service's public base URL, e.g. https://thamquyen.example.vn "
                                            "(default http://HOST:PORT; the Host header is never trusted)"),
+    ("THAMQUYEN_AUTH", "auth", "HTTP authentication of the remote store: basic (default) or "
+                               "digest (Virtuoso's /sparql-auth)"),
+    ("THAMQUYEN_GRAPH", "graph", "named-graph mode: the IRI of the graph holding the data "
+                                 "(stores whose default graph is not writable, e.g. Virtuoso)"),
+    ("THAMQUYEN_REFRESH_INTERVAL", "refresh_interval", "seconds between checks of the remote "
+                                                       "store's fingerprint; a change swaps in a "
+                                                       "fresh index (default 30, 0: never)"),
     ("THAMQUYEN_YASGUI_DIR", "yasgui_dir", "folder holding yasgui.min.js/.css (default: "
                                            "node_modules/@zazuko/yasgui/build after `npm ci`)"),
 )

@@ -42,6 +42,9 @@ class ServiceState:
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.Lock()
+        self.index_time = time.time() if kb is not None else None
+        self._stop = threading.Event()
+        self._refresher: threading.Thread | None = None
 
     def kb(self) -> KB:
         """The knowledge base; opened on first use when the store was unreachable at start."""
@@ -50,7 +53,39 @@ class ServiceState:
                 if self._kb is None:
                     self._kb = open_kb(list(self.settings.paths), remote=self.settings.remote,
                                        persistent=True, workdir=self.settings.workdir)
+                    self.index_time = time.time()
         return self._kb
+
+    def index_age(self) -> float | None:
+        """Seconds since the index in use was read (None before the first open)."""
+        return None if self.index_time is None else round(time.time() - self.index_time, 1)
+
+    def refresh(self) -> bool:
+        """Swap in a fresh knowledge base when the remote store's fingerprint changed.
+
+        The new index is read beside the old one; requests in flight keep the KB they started
+        with, new ones get the new KB. True when a new index was swapped in."""
+        from ..remote import fingerprint
+        from ..store import RemoteStore
+
+        current = self._kb
+        if current is None or not isinstance(current.store, RemoteStore):
+            return False
+        if fingerprint(current.store) == current.store.fingerprint:
+            return False
+        fresh = open_kb(remote=self.settings.remote, workdir=self.settings.workdir)
+        with self._lock, self._cache_lock:
+            self._kb, self._cache, self._count = fresh, {}, None
+            self.index_time = time.time()
+        log.info("store changed: index %s swapped in", fresh.store.fingerprint)
+        return True
+
+    def _refresh_loop(self) -> None:
+        while not self._stop.wait(self.settings.refresh_interval):
+            try:
+                self.refresh()
+            except StoreError as exc:  # the store is down: keep serving the index we have
+                log.warning("fingerprint check failed, keeping the current index: %s", exc)
 
     @property
     def store(self) -> Store:
@@ -130,9 +165,14 @@ class ServiceState:
             self.named_executor()
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
+        if self.settings.remote is not None and self.settings.refresh_interval > 0:
+            self._refresher = threading.Thread(target=self._refresh_loop, daemon=True,
+                                               name="thamquyen-refresh")
+            self._refresher.start()
 
     def close(self) -> None:
-        """Stop the workers and release the store."""
+        """Stop the refresh thread and the workers, release the store."""
+        self._stop.set()
         for executor in (self._executor, self._named_executor):
             if executor is not None:
                 executor.close()

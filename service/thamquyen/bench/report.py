@@ -65,6 +65,28 @@ def _sample(sample: dict | None) -> str:
             f"{_s(sample.get('ours_s'))}, {_yes(sample.get('same_report'))}")
 
 
+def _open(results: dict) -> str:
+    found = results.get("remote", {}).get("open_s")
+    return f"{found['cold']:.1f} s / {found['warm']:.1f} s" if found else "—"
+
+
+def _replicas(results: dict) -> str:
+    found = results.get("remote", {}).get("two_replicas")
+    if not found:
+        return "—"
+    return f"{found['rps']:,.0f} req/s ({found['errors']} errors)"
+
+
+def _refresh(results: dict) -> str:
+    found = results.get("remote", {}).get("refresh")
+    if not found:
+        return "—"
+    seconds = "not within 600 s" if found.get("refresh_s") is None else f"{found['refresh_s']:.1f} s"
+    return (f"{seconds} after the load ({found['load_s']:.0f} s; interval {found['interval_s']:g} s);"
+            f" {found['requests_failed']} of {found['requests_ok'] + found['requests_failed']} "
+            f"requests failed meanwhile")
+
+
 def table(results: dict) -> str:
     """A Markdown table of one run, with the targets of the issue beside each number."""
     who = results.get("who_holds", {})
@@ -85,6 +107,12 @@ def table(results: dict) -> str:
          _ms(who.get("oxigraph_sparql")), ""),
         ("pure-SPARQL who-holds, rdflib Graph p50 / p99 (× our in-process)",
          _ms(who.get("rdflib_sparql")), ""),
+        ("pure-SPARQL who-holds, Virtuoso", who.get("virtuoso_sparql", {}).get("not_run", "—"),
+         ""),
+        ("remote store: open, cold (bulk read) / warm (index cache)", _open(results), "warm ≤ 10 s"),
+        ("remote store: two `serve` replicas, who-holds with 8 clients", _replicas(results), ""),
+        ("remote store: both replicas on the new data after a `load`", _refresh(results),
+         "≤ 30 s + interval, no failed request"),
         ("who-holds over HTTP, 8 clients", f"{results['http_rps_8_clients']:,.0f} req/s"
          if results.get("http_rps_8_clients") is not None else "—", "≥ 500 req/s at ~1M"),
         ("full SHACL validation, pySHACL (rdflib graph)",

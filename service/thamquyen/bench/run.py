@@ -39,6 +39,7 @@ from .measure import (
 from .workers import holders_of_rows, question_bindings, who_holds_query
 
 FIRST_DAY, LAST_DAY = dt.date(2018, 1, 1), dt.date(2026, 12, 31)
+REFRESH_INTERVAL_S = 30.0  # the serve default
 QUERY_CAP_S = 120.0  # one pure-SPARQL question slower than this counts as a timeout
 SAMPLE_POWERS = 60  # pySHACL checks each delegation against every other of its power: keep few
 
@@ -338,6 +339,21 @@ class Bench:
         self.results["who_holds"]["oxigraph_sparql"] = entry
         self.o.log(f"oxigraph: {entry}")
 
+    def remote(self) -> None:
+        """Remote open (cold / warm), two replicas with N clients, refresh after a load."""
+        from . import remote
+
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        if not Path(binary).exists():
+            self.note("remote-store measures skipped: no oxigraph binary")
+            return
+        paths = [self.who_url(0, q).split("127.0.0.1:0", 1)[1] for q in self.questions]
+        self.results["remote"] = remote.measure(
+            self.o.folder, self.tmp, paths, free_port, binary, self.o.clients,
+            2.0 if self.o.quick else self.o.throughput_s, REFRESH_INTERVAL_S, self.o.log)
+        self.results.setdefault("who_holds", {})["virtuoso_sparql"] = {
+            "not_run": "queries/who-holds.rq uses LATERAL, which Virtuoso does not have"}
+
     def rdflib_baseline(self) -> None:
         """The same query on a plain rdflib Graph in a child process, within the budget."""
         if who_holds_query() is None:
@@ -444,7 +460,8 @@ class Bench:
         steps: list[tuple[str, Callable[[], None]]] = [
             ("server", self.measure_server), ("in_process", self.in_process)]
         if not self.o.quick:
-            steps += [("oxigraph", self.oxigraph_baseline), ("rdflib", self.rdflib_baseline),
+            steps += [("oxigraph", self.oxigraph_baseline), ("remote", self.remote),
+                      ("rdflib", self.rdflib_baseline),
                       ("validation", self.validation)]
         else:
             self.note("--quick: Oxigraph/rdflib baselines and full validation not run")

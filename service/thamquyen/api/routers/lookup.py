@@ -127,7 +127,8 @@ async def health(request: Request) -> JSONResponse:
         store = state.store
         count = state.triple_count()
         return {"status": "ok", "store": kind, "reachable": True, "triples": count,
-                "fingerprint": store.fingerprint, "version": __version__}
+                "fingerprint": store.fingerprint, "index_age_s": state.index_age(),
+                "version": __version__}
 
     try:
         body = await run_in_threadpool(work)

@@ -1,0 +1,168 @@
+"""The remote-store part of `bench run`, on a writable Oxigraph server holding the dataset:
+index open (cold: one bulk read; warm: the index cache), two `serve` replicas on that one store
+(who-holds throughput with N clients spread over both), and how long after a `thamquyen load`
+both replicas answer from the new data (with a client asking all along: failed requests)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .measure import Child, wait_for
+
+EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/thamquyen/id/power/bench-refresh> skos:prefLabel "Đo làm mới"@vi .
+"""
+
+
+def open_times(query_url: str, update_url: str, workdir: Path) -> dict:
+    """Seconds to open the knowledge base on the remote store: cold, then warm (cache)."""
+    from ..kb import open_kb
+    from ..store import RemoteSettings
+
+    settings = RemoteSettings(query_url, update_url, timeout=900)
+    found = {}
+    for label in ("cold", "warm"):
+        started = time.perf_counter()
+        open_kb(remote=settings, workdir=workdir)
+        found[label] = round(time.perf_counter() - started, 2)
+    return found
+
+
+def health(port: int) -> dict:
+    """/health of one replica ({} when it does not answer)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", "/health")
+        return json.loads(connection.getresponse().read())
+    except (OSError, http.client.HTTPException, ValueError):
+        return {}
+    finally:
+        connection.close()
+
+
+def throughput(ports: list[int], paths: list[str], clients: int, seconds: float) -> dict:
+    """Who-holds requests per second, `clients` keep-alive clients spread over the replicas."""
+    deadline = time.perf_counter() + seconds
+    ok, errors = [0] * clients, [0] * clients
+
+    def client(k: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", ports[k % len(ports)], timeout=120)
+        i = k
+        while time.perf_counter() < deadline:
+            connection.request("GET", paths[i % len(paths)])
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                ok[k] += 1
+            else:
+                errors[k] += 1
+            i += clients
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    return {"rps": round(sum(ok) / wall, 1), "ok": sum(ok), "errors": sum(errors),
+            "clients": clients, "replicas": len(ports)}
+
+
+def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
+                       log: Path, limit_s: float) -> dict:
+    """Run `thamquyen load`, then wait until every replica shows the new fingerprint; a
+    client keeps asking who-holds meanwhile (its failures are counted)."""
+    before = {health(p).get("fingerprint") for p in ports}
+    stop = threading.Event()
+    counts = {"ok": 0, "errors": 0}
+
+    def asker() -> None:
+        i = 0
+        while not stop.is_set():
+            port = ports[i % len(ports)]
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                connection.request("GET", paths[i % len(paths)])
+                status = connection.getresponse().status
+                counts["ok" if status == 200 else "errors"] += 1
+            except (OSError, http.client.HTTPException):
+                counts["errors"] += 1
+            finally:
+                connection.close()
+            i += 1
+
+    thread = threading.Thread(target=asker)
+    thread.start()
+    try:
+        started = time.perf_counter()
+        with log.open("ab") as sink:
+            code = subprocess.run(load_argv, stdout=sink, stderr=sink).returncode
+        loaded = time.perf_counter()
+        seen: dict[int, float] = {}
+        while len(seen) < len(ports) and time.perf_counter() - loaded < limit_s:
+            for port in ports:
+                fingerprint = health(port).get("fingerprint")
+                if port not in seen and fingerprint is not None and fingerprint not in before:
+                    seen[port] = time.perf_counter() - loaded
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join()
+    return {"load_exit": code, "load_s": round(loaded - started, 1),
+            "refresh_s": round(max(seen.values()), 1) if len(seen) == len(ports) else None,
+            "requests_ok": counts["ok"], "requests_failed": counts["errors"]}
+
+
+def measure(folder: Path, tmp: Path, paths: list[str], serve_port: Callable[[], int],
+            binary: str, clients: int, seconds: float, interval: float,
+            log: Callable[[str], None]) -> dict:
+    """Everything above on a fresh writable Oxigraph server loaded by `thamquyen load`."""
+    port = serve_port()
+    server = Child([binary, "serve", "--location", str(tmp / "oxigraph-rw"), "--bind",
+                    f"127.0.0.1:{port}", "--timeout-s", "600"], tmp / "oxigraph-rw.log")
+    query_url = f"http://127.0.0.1:{port}/query"
+    update_url = f"http://127.0.0.1:{port}/update"
+    load_argv = [sys.executable, "-m", "thamquyen.cli", "load", "--endpoint", query_url,
+                 "--update-endpoint", update_url, "--timeout", "900", str(folder)]
+    replicas: list[Child] = []
+    try:
+        if wait_for(f"{query_url}?query=ASK%7B%7D", server, 120) is None:
+            return {"error": "the Oxigraph server did not start"}
+        started = time.perf_counter()
+        with (tmp / "remote-load.log").open("ab") as sink:
+            subprocess.run(load_argv, stdout=sink, stderr=sink, check=True)
+        entry: dict = {"first_load_s": round(time.perf_counter() - started, 1)}
+        entry["open_s"] = open_times(query_url, update_url, tmp / "remote-work")
+        log(f"remote open: {entry['open_s']}")
+        ports = []
+        for k in range(2):
+            replica_port = serve_port()
+            replicas.append(Child([sys.executable, "-m", "thamquyen.cli", "serve", "--port",
+                                   str(replica_port), "--endpoint", query_url,
+                                   "--update-endpoint", update_url, "--refresh-interval",
+                                   str(interval), "--workdir", str(tmp / "remote-work"),
+                                   "--log-level", "warning"], tmp / f"replica-{k}.log"))
+            if wait_for(f"http://127.0.0.1:{replica_port}{paths[0]}", replicas[-1], 600) is None:
+                return {**entry, "error": f"replica {k} gave no answer"}
+            ports.append(replica_port)
+        entry["two_replicas"] = throughput(ports, paths, clients, seconds)
+        log(f"two replicas: {entry['two_replicas']}")
+        extra = tmp / "bench-refresh.ttl"
+        extra.write_text(EXTRA, encoding="utf-8")
+        entry["refresh"] = {"interval_s": interval, **refresh_after_load(
+            ports, paths, [*load_argv, str(extra)], tmp / "remote-load.log", 600)}
+        log(f"refresh: {entry['refresh']}")
+        return entry
+    finally:
+        for child in replicas:
+            child.stop()
+        server.stop()

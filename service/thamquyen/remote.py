@@ -1,0 +1,91 @@
+"""A remote SPARQL store as the knowledge base reads it: its content fingerprint, the bulk read
+of its index (one CONSTRUCT streamed as N-Triples, answered in memory), and the cache folder.
+
+Reading the engine index with one SELECT per engine query over HTTP JSON took ~70 s at national
+size; one N-Triples export parsed by Oxigraph and queried in memory takes a fraction of that,
+and a warm open reads the index cache of indexcache.py, keyed by the fingerprint below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import paths
+from .indexcache import PlainRows
+from .store import EmbeddedStore, RemoteStore, StoreError
+
+log = logging.getLogger("thamquyen.remote")
+
+# `thamquyen load` writes this node with the content hash of what it loaded, in the same update
+# as the data: a store loaded by us changes fingerprint exactly when its content changes.
+LOAD_MARK = "https://w3id.org/thamquyen/id/store/loaded"
+IDENTIFIER = "http://purl.org/dc/terms/identifier"
+MODIFIED = "http://purl.org/dc/terms/modified"
+DUMP_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def load_mark(content: str, when: str) -> list[str]:
+    """The N-Triples lines of the load mark (content hash, load time)."""
+    return [f'<{LOAD_MARK}> <{IDENTIFIER}> "{content}" .',
+            f'<{LOAD_MARK}> <{MODIFIED}> "{when}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .']
+
+
+def fingerprint(store: RemoteStore) -> str:
+    """What identifies the store's content: the load mark of `thamquyen load`, else the
+    number of triples (a store filled by other means)."""
+    rows = store.select(f"SELECT ?id WHERE {{ <{LOAD_MARK}> <{IDENTIFIER}> ?id }}")
+    if rows:
+        return "load:" + min(str(r["id"]) for r in rows)
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return "count:" + (str(rows[0]["n"]) if rows else "0")
+
+
+def cache_folder(store: RemoteStore, workdir: Path | None) -> Path:
+    """Where the index of this store (URL and graph) is cached, in the working folder."""
+    settings = store.settings
+    key = f"{settings.query_url}\n{getattr(settings, 'graph', None) or ''}"
+    folder = (workdir or paths.work_dir()) / "remote" / hashlib.sha256(key.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class BulkRemote:
+    """A read-only view of a remote store for building the index: on the first SELECT the whole
+    store is exported once (CONSTRUCT, N-Triples, streamed to a file) into an in-memory
+    Oxigraph store; every engine query then runs there, with plain-string rows."""
+
+    def __init__(self, store: RemoteStore, location: Path):
+        self.store, self.location = store, location
+        self.fingerprint = store.fingerprint
+        self._memory: PlainRows | None = None
+        self.seconds: float | None = None
+
+    def select(self, query: str, bindings: dict | None = None) -> list[dict]:
+        """An engine query, answered from the in-memory copy."""
+        if self._memory is None:
+            started = time.monotonic()
+            self._memory = PlainRows(EmbeddedStore(dump(self.store, self.location), "dump"))
+            self.seconds = time.monotonic() - started
+        return self._memory.select(query, bindings)
+
+
+def dump(store: RemoteStore, folder: Path) -> ox.Store:
+    """The remote store's triples in a fresh in-memory Oxigraph store (one CONSTRUCT)."""
+    started = time.monotonic()
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".nt") as target:
+        size = store.construct_to_file(DUMP_QUERY, Path(target.name))
+        log.info("index: read %.0f MB of N-Triples from %s in %.1f s", size / 1e6,
+                 store.settings.query_url, time.monotonic() - started)
+        memory = ox.Store()
+        try:
+            memory.bulk_load(path=target.name, format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as exc:
+            raise StoreError(f"{store.settings.query_url}: unreadable N-Triples export: {exc}") from exc
+    log.info("index: %d triples in memory after %.1f s", len(memory), time.monotonic() - started)
+    return memory
