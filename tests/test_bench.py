@@ -247,6 +247,7 @@ def test_whole_set_report_equals_per_node_report(small: tuple[Path, dict]) -> No
     assert ours.results and _report_key(ours) == _report_key(alone)
 
 
+@pytest.mark.slow  # ~2 min: pySHACL, the reference, on a generated graph; run with -m slow
 def test_report_equals_pyshacl_on_generated_data(tmp_path: Path) -> None:
     """The same report as pySHACL, the reference engine, on a small generated dataset with a
     deliberately broken delegation (pySHACL needs minutes beyond a few thousand triples)."""
