@@ -21,6 +21,11 @@ def add_common(p: argparse.ArgumentParser) -> None:
     """Options every lookup shares."""
     p.add_argument("--at", help=say("ngày tra cứu YYYY-MM-DD (mặc định: hôm nay)",
                                     "date YYYY-MM-DD (default: today)"))
+    add_output_options(p)
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """--format, --lang and the extra Turtle PATHs (lookups and search)."""
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=say("văn bản dễ đọc hoặc JSON", "readable text or JSON"))
     p.add_argument("--lang", choices=("vi", "en"), default="vi",
@@ -62,13 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--type", choices=("power", "unit", "authority", "agency", "document",
                                       "procedure", "task"),
                    help=say("chỉ tìm loại này", "only this kind"))
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help=say("văn bản dễ đọc hoặc JSON", "readable text or JSON"))
-    p.add_argument("--lang", choices=("vi", "en"), default="vi",
-                   help=say("ngôn ngữ của câu trả lời", "language of the answer"))
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help=say("tệp hoặc thư mục Turtle thêm vào đồ thị cho lần chạy này",
-                            "extra Turtle files or folders joined to the graph for this run"))
+    add_output_options(p)
     p.set_defaults(handler=run_search)
 
 
