@@ -348,3 +348,25 @@ def kb(fixture_home):
     from thamquyen.kb import open_kb
 
     return open_kb([Path(__file__).resolve().parent / "fixtures" / "engine"], persistent=False)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def start_chromium(arguments: tuple[str, ...], prefs: dict | None = None, page_load_timeout: float = 60):
+    """Debian's Chromium driven by selenium, told where everything is (so it downloads nothing)."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in arguments:
+        options.add_argument(argument)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SE_OFFLINE", "true")
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(page_load_timeout)
+    return driver

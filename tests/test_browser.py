@@ -3,14 +3,12 @@ the YASGUI page of /sparql with the named queries as tabs, and a Vietnamese /id/
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import AT, UBND_84
+from conftest import AT, CHROMEDRIVER, CHROMIUM, UBND_84, start_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+DRIVER = CHROMEDRIVER
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,18 +21,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium; selenium is told where everything is, so it downloads nothing."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1000", "--lang=vi", "--no-proxy-server"):
-        options.add_argument(argument)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SE_OFFLINE", "true")
-        driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver = start_chromium(("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                             "--window-size=1280,1000", "--lang=vi", "--no-proxy-server"))
     yield driver
     driver.quit()
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import CHROMEDRIVER, CHROMIUM, start_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+DRIVER = CHROMEDRIVER
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ID = "https://w3id.org/thamquyen/id/"
@@ -44,20 +43,10 @@ def downloads(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory, downloads):
     """Headless Chromium with a fresh profile; selenium downloads nothing."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in FLAGS:
-        options.add_argument(argument)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SE_OFFLINE", "true")
-        driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    driver.set_page_load_timeout(90)
+    driver = start_chromium((*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"),
+                            prefs={"download.default_directory": str(downloads),
+                                   "download.prompt_for_download": False},
+                            page_load_timeout=90)
     driver.execute_cdp_cmd("Page.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(downloads)})
     yield driver
