@@ -61,6 +61,13 @@ HOLDER_CASES = [
      "post/chu-tich-ubnd-29431-2025", "doc/42-2013-qh13/dieu-15/khoan-2/diem-d"),
     ("ban-hanh-noi-quy-tiep-cong-dan-cap-xa", "29431", "2020-01-01",
      "post/chu-tich-ubnd-29431", "doc/42-2013-qh13/dieu-15/khoan-2/diem-a"),
+    ("bao-cao-cong-tac-tiep-cong-dan-cap-xa", "00004-2025", "2026-01-15",
+     "post/chu-tich-ubnd-00004-2025", "doc/42-2013-qh13/dieu-15/khoan-2/diem-e"),
+    # second complaints against an office under a department: each Giám đốc sở
+    ("giai-quyet-khieu-nai-lan-hai-giam-doc-so", "84", "2022-06-01",
+     "post/giam-doc-so-tu-phap-84", "doc/02-2011-qh13/dieu-20/khoan-2"),
+    ("giai-quyet-khieu-nai-lan-hai-giam-doc-so", "86-2025", "2025-12-01",
+     "post/giam-doc-so-tu-phap-86-2025", "doc/02-2011-qh13/dieu-20/khoan-2"),
     # children found abandoned (NĐ 123/2015 Điều 14 khoản 1)
     ("giao-tre-bi-bo-roi-cho-nguoi-tam-thoi-nuoi-duong", "29431", "2020-01-01",
      "agency/ubnd-29431", "doc/123-2015-nd-cp/dieu-14/khoan-1"),
