@@ -48,6 +48,15 @@ CASES = [
      None, "doc/15-2003-qh11/dieu-81/khoan-1"),
     ("khen-thuong-thu-truong-co-quan-chuyen-mon-cap-tinh", "84", date(2024, 1, 1),
      None, "doc/06-2022-qh15/dieu-80/khoan-1"),
+    ("khen-thuong-chu-tich-ubnd-cap-xa", "29311", date(2022, 6, 15),
+     "post/chu-tich-ubnd-29311", "doc/91-2017-nd-cp/dieu-43/khoan-2/diem-a"),
+    ("khen-thuong-chu-tich-ubnd-cap-xa", "29254-2025", date(2025, 8, 1),
+     "post/chu-tich-ubnd-29254-2025", "doc/06-2022-qh15/dieu-80/khoan-3"),
+    # belief establishments: the commune People's Committee recognises the representative
+    ("cong-nhan-nguoi-dai-dien-ban-quan-ly-co-so-tin-nguong", "29311", date(2020, 1, 1),
+     "agency/ubnd-29311", "doc/02-2016-qh14/dieu-11/khoan-3"),
+    ("cong-nhan-nguoi-dai-dien-ban-quan-ly-co-so-tin-nguong", "29254-2025", date(2025, 8, 1),
+     "agency/ubnd-29254-2025", "doc/02-2016-qh14/dieu-11/khoan-3"),
     # disability: council and certificate, commune Chủ tịch throughout
     ("thanh-lap-hoi-dong-xac-dinh-muc-do-khuyet-tat", "29311", date(2020, 1, 1),
      "post/chu-tich-ubnd-29311", "doc/51-2010-qh12/dieu-16/khoan-1"),
