@@ -89,17 +89,12 @@ def probe_dates(today: dt.date, start: dt.date = START) -> list[str]:
 # ---------------------------------------------------------------- which units
 
 
-def named_units(root: Path = ROOT) -> set[str]:
-    """The unit IRIs and the Vietnamese names that the data files outside data/units write."""
-    found: set[str] = set()
-    for path in sorted((root / "data").rglob("*.ttl")):
-        if "units" in path.relative_to(root / "data").parts[:1]:
-            continue
-        text = path.read_text(encoding="utf-8")
-        found |= {ID + m for m in re.findall(r"unit/[0-9]+(?:-[0-9]{4})?", text)}
-        found |= {m.lower() for m in re.findall(r"(?:tỉnh|thành phố) [^\W\d_]+(?: [^\W\d_]+)?",
-                                                text, re.IGNORECASE)}
-    return found
+def data_text(root: Path = ROOT) -> str:
+    """The text of every data file outside data/units (generated for every province), lower
+    case: what "named in a data file" is looked up in."""
+    return "\n".join(path.read_text(encoding="utf-8").lower()
+                     for path in sorted((root / "data").rglob("*.ttl"))
+                     if path.relative_to(root / "data").parts[0] != "units")
 
 
 def provinces(index: Index, day: str = BEFORE) -> list[str]:
@@ -109,16 +104,17 @@ def provinces(index: Index, day: str = BEFORE) -> list[str]:
     return sorted(top, key=_code)
 
 
-def unnamed_provinces(index: Index, labels: dict[str, str], named: set[str],
+def unnamed_provinces(index: Index, labels: dict[str, str], text: str,
                       count: int = 2) -> list[str]:
-    """`count` provinces of the 2025-01-04 list that no data file names, nor any unit of: the
-    first whose units were merged into another province in 2025 and the first that was not."""
+    """`count` provinces of the 2025-01-04 list that no data file names (by IRI, or by name,
+    nor any unit inside them, nor the province they became): the first whose area was merged
+    with another province's in 2025, and the first that was not."""
+    iris = {ID + m for m in re.findall(r"unit/[0-9]+(?:-[0-9]{4})?", text)}
     picked: dict[bool, str] = {}
     for province in provinces(index):
-        if _is_named(index, labels, province, named):
+        if _is_named(index, labels, province, iris, text):
             continue
-        successors = _successors(index, province)
-        merged = any(len(r.predecessors) > 1 for s in successors
+        merged = any(len(r.predecessors) > 1 for s in _successors(index, province)
                      for r in index.reorgs_into.get(s, ()))
         picked.setdefault(merged, province)
         if len(picked) == count:
@@ -126,13 +122,15 @@ def unnamed_provinces(index: Index, labels: dict[str, str], named: set[str],
     return [picked[k] for k in sorted(picked, reverse=True)]
 
 
-def _is_named(index: Index, labels: dict[str, str], province: str, named: set[str]) -> bool:
+def _is_named(index: Index, labels: dict[str, str], province: str, iris: set[str],
+              text: str) -> bool:
     family = {province} | _successors(index, province)
     for unit in list(family):
         family |= {p for r in index.reorgs_into.get(unit, ()) for p in r.predecessors}
-    names = {labels.get(u, "").lower() for u in family}
-    inside = {u for u in named if u.startswith(ID) and family & index.ancestors(u)}
-    return bool(family & named or names & named or inside)
+    if family & {a for iri in iris for a in index.ancestors(iri)}:
+        return True
+    names = {re.sub(r"^(tỉnh|thành phố) ", "", labels.get(u, "").lower()) for u in family}
+    return any(name and name in text for name in names)
 
 
 def sample_units(index: Index, labels: dict[str, str], groups: Sequence[str]) -> list[Sample]:
@@ -297,7 +295,7 @@ def default_units(kb, extra_provinces: Sequence[str] = ()) -> list[Sample]:
     """Trà Vinh and Vĩnh Long, and two (or the given) provinces no data file names."""
     index, labels = kb.engine.index, kb.names.labels
     others = [kb.names.resolve(p, "unit") for p in extra_provinces] or unnamed_provinces(
-        index, labels, named_units())
+        index, labels, data_text())
     return sample_units(index, labels, [ID + u for u in NAMED] + others)
 
 
