@@ -166,3 +166,15 @@ def test_the_cli_prints_the_same_explanations(kb3, capsys):
     assert code == 3, out
     assert json.loads(out)["explanations"] == kb3.engine.who_holds(
         F + "power/ex-het-hieu-luc", F + "unit/99101", dt.date(2023, 6, 1))["explanations"]
+
+
+def test_a_unit_without_a_reorganization_of_its_own_points_through_its_committee(kb3):
+    """A province kept as it was, with a new IRI from 2025 (as data/units writes them)."""
+    found = why(kb3, "power/ex-khoang-trong", "unit/96", "2025-09-01")
+    item = found["unit-not-in-force"]
+    assert item["refs"] == [F + "unit/96", F + "agency/ubnd-96", F + "agency/ubnd-96-2025",
+                            F + "unit/96-2025", F + "doc/9970-nq-ubtvqh15-2025"]
+    assert ("Ủy ban nhân dân tỉnh Giữ Nguyên được kế tục bởi Ủy ban nhân dân tỉnh Giữ Nguyên "
+            "(từ 2025) theo Nghị quyết sắp xếp") in item["vi"] and "9970/NQ-UBTVQH15" in item["vi"]
+    assert item["vi"].endswith("hãy hỏi về Tỉnh Giữ Nguyên (từ ngày 01/07/2025).")
+    assert item["en"].endswith("ask about Tỉnh Giữ Nguyên (from 01/07/2025).")

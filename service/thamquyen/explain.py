@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .index import in_force
+from .namespaces import TQ
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -80,10 +81,39 @@ def _unit_findings(index: Index, unit: str, day: str) -> list[Finding]:
         refs = [unit] + [iri for step in steps for iri in (step["reorganization"],
                                                              step["basis"]) if iri]
         bases = sorted({step["basis"] for step in steps if step["basis"]})
-        findings.insert(0, Finding("unit-not-in-force", refs + successors, {
-            "unit": unit, "until": valid_until, "reorganized": bool(steps), "bases": bases[:3],
-            "successors": successors[:SHOWN], "count": len(successors)}))
+        facts = {"unit": unit, "until": valid_until, "reorganized": bool(steps),
+                 "bases": bases[:3], "successors": successors[:SHOWN],
+                 "count": len(successors), "through": []}
+        if not steps:
+            facts["through"] = through_agencies(index, unit, day)
+            refs += [move[k] for move in facts["through"]
+                     for k in ("agency", "successor", "unit", "basis") if move[k]]
+        findings.insert(0, Finding("unit-not-in-force", refs + successors, facts))
     return findings
+
+
+def through_agencies(index: Index, unit: str, day: str) -> list[dict]:
+    """A unit that ended with no reorganization of its own (a province kept as it was, given a
+    new IRI in 2025): the reorganizations of the agencies that governed it, to the units their
+    successors govern at D — where to ask instead."""
+    level = index.unit_levels.get(unit)
+    committee = str(TQ.PeoplesCommittee)  # named first: the body a reader knows the unit by
+    agencies = sorted({a for (_, lvl, where), found in index.agencies_by_role.items()
+                       if where == unit and lvl == level for a in found},
+                      key=lambda a: (index.authorities[a].agency_type != committee, a))
+    moves: dict[str, dict] = {}  # one per unit now governed: the first agency that leads there
+    for agency in agencies:
+        for reorg in index.reorgs.get(agency, ()):
+            if not reorg.in_force(day):
+                continue
+            for successor in reorg.successors:
+                for governed in sorted(index.jurisdictions(successor)):
+                    validity = index.unit_validity.get(governed, (None, None))
+                    if in_force(*validity, day):
+                        moves.setdefault(governed, {
+                            "agency": agency, "successor": successor, "unit": governed,
+                            "basis": reorg.basis, "from": validity[0]})
+    return [moves[u] for u in sorted(moves)][:SHOWN]
 
 
 def lineage(index: Index, unit: str, day: str) -> tuple[list[dict], list[str]]:

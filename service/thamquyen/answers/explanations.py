@@ -45,6 +45,18 @@ def unit_not_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
         cite_en = f" under {_bases(bases, name)}" if bases else ""
         vi += f" Địa bàn của đơn vị này nay thuộc {units_vi}{cite}; câu trả lời được tính cho địa bàn đó."
         en += f" Its area now belongs to {units_en}{cite_en}; the answer is given for that area."
+    elif f.get("through"):
+        moves = f["through"]
+        vi += " Dữ liệu không ghi việc sắp xếp của chính đơn vị này, nhưng " + "; ".join(
+            f"{name(m['agency'])} được kế tục bởi {name(m['successor'])}"
+            + (f" theo {name(m['basis'])}" if m["basis"] else "") for m in moves)
+        en += " The data records no reorganization of the unit itself, but " + "; ".join(
+            f"{name(m['agency'])} was succeeded by {name(m['successor'])}"
+            + (f" under {name(m['basis'])}" if m["basis"] else "") for m in moves)
+        since = [(name(m["unit"]), f" (từ ngày {vn_date(m['from'])})" if m["from"] else "",
+                  f" (from {vn_date(m['from'])})" if m["from"] else "") for m in moves]
+        vi += ": hãy hỏi về " + ", ".join(u + s for u, s, _ in since) + "."
+        en += ": ask about " + ", ".join(u + s for u, _, s in since) + "."
     elif not f["reorganized"]:
         vi += " Dữ liệu không ghi việc sắp xếp nào chuyển địa bàn của đơn vị này cho đơn vị khác."
         en += " The data records no reorganization that hands its area to another unit."
