@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -155,3 +156,11 @@ def test_a_district_before_2025_07_01_gets_held_at_lower_level_with_its_communes
                     if probe.in_force(*index.unit_validity[c], day.isoformat())}
         assert set(item["refs"]) == communes, district
         assert kb.names.labels[sorted(communes)[0]] in item["vi"] or "đơn vị khác" in item["vi"]
+
+
+def test_the_command_prints_json_and_exits_0_without_failures(kb, capsys):
+    code = probe.main(["--power", "id:power/dang-ky-khai-sinh", "--at", "2024-01-01",
+                       "--at", "2025-09-01", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["failing"] == [] and doc["dates"] == ["2024-01-01", "2025-09-01"]
+    assert sum(row["questions"] for row in doc["sectors"].values()) == 2 * len(doc["units"])
