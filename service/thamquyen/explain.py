@@ -252,9 +252,7 @@ def _level_findings(index: Index, conferrals: list[Conferral], day: str,
         if level and until and until < day and not (
                 ended and conferral.valid_until and conferral.valid_until < until):
             by_level.setdefault(level, []).append(conferral)
-    if not by_level:
-        return findings
-    result = list(findings)
+    result, changed = list(findings), False
     for level, given in sorted(by_level.items()):
         _, until, basis = index.level_validity[level]
         facts = {"holders": sorted({c.holder for c in given}), "conferralUntil": max(
@@ -265,9 +263,10 @@ def _level_findings(index: Index, conferrals: list[Conferral], day: str,
                     and f.facts["level"] == level), None)
         if own is not None:
             own.facts.update(facts)
-            own.refs = [*own.refs, *refs]
+            own.refs, changed = [*own.refs, *refs], True
         elif not any(f.code == "level-abolished" for f in result):
+            changed = True
             result.append(Finding("level-abolished", [level, *([basis] if basis else []), *refs], {
                 "unit": None, "level": level, "until": until, "basis": basis,
                 "unitUntil": None, "successors": [], "count": 0, **facts}))
-    return result
+    return result if changed else findings
