@@ -243,6 +243,9 @@ def test_procedures_by_level_and_sector(kb):
     assert rows(kb, "procedures-by-level-and-sector",
                 {"level": TQ + "DistrictLevel", "sector": "tq:sector-xay-dung"}, "code") == [
         ("1.999001",)]
+    # the sector's Vietnamese name is bound (it was selected but never bound)
+    assert rows(kb, "procedures-by-level-and-sector", {"level": "tq:DistrictLevel"},
+                "code", "sectorLabel") == [("1.999001", "Xây dựng"), ("2.999004", "Đất đai")]
     # the level of a post is its agency's; a procedure without tq:procedureLevel takes it
     assert rows(kb, "procedures-by-level-and-sector", {"level": "tq:ProvincialLevel"},
                 "code", "competentLabel") == [

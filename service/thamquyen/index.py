@@ -106,6 +106,9 @@ class Index:
         self.level_ranks: dict[str, int] = {}
         self.level_validity: dict[str, tuple[str | None, str | None, str | None]] = {}
         self.level_labels: dict[str, str] = {}
+        # basis of a conferral → (the basis or what it is part of that ended, its last day,
+        # the documents that repealed it, the first day of the earliest of them)
+        self.basis_ends: dict[str, tuple[str, str, tuple[str, ...], str | None]] = {}
 
     @classmethod
     def from_store(cls, store: Store) -> Index:
@@ -120,6 +123,7 @@ class Index:
         index.add_reorganizations(store.select(engine_query("reorganizations")))
         for row in store.select(engine_query("levels")):
             index.add_level(row)
+        index.add_basis_ends(store.select(engine_query("basis-ends")))
         for row in store.select(engine_query("powers")):
             index.powers.setdefault(str(row["power"]), _s(row, "label"))
         index.finish()
@@ -146,6 +150,22 @@ class Index:
         if old and old[2] and (basis is None or old[2] < basis):
             basis = old[2]
         self.level_validity[level] = (_s(row, "validFrom"), _s(row, "validUntil"), basis)
+
+    def add_basis_ends(self, rows: Iterable[Row]) -> None:
+        """When each conferral's basis ended (the earliest end of it or what it is part of),
+        and the documents that repealed what ended."""
+        found: dict[str, tuple[str, str]] = {}
+        repealers: dict[str, dict[str, str | None]] = defaultdict(dict)
+        for row in rows:
+            basis, ended, until = str(row["basis"]), str(row["ended"]), str(row["until"])
+            if basis not in found or (until, ended) < found[basis][::-1]:
+                found[basis] = (ended, until)
+            if "by" in row:
+                repealers[ended][str(row["by"])] = _s(row, "byFrom")
+        for basis, (ended, until) in sorted(found.items()):
+            by = repealers.get(ended, {})
+            starts = sorted(d for d in by.values() if d)
+            self.basis_ends[basis] = (ended, until, tuple(sorted(by)), starts[0] if starts else None)
 
     def add_authorities(self, rows: Iterable[Row]) -> None:
         """Agencies, posts and roles with their type, level, jurisdiction and validity."""

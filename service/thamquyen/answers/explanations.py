@@ -45,6 +45,18 @@ def unit_not_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
         cite_en = f" under {_bases(bases, name)}" if bases else ""
         vi += f" Địa bàn của đơn vị này nay thuộc {units_vi}{cite}; câu trả lời được tính cho địa bàn đó."
         en += f" Its area now belongs to {units_en}{cite_en}; the answer is given for that area."
+    elif f.get("through"):
+        moves = f["through"]
+        vi += " Dữ liệu không ghi việc sắp xếp của chính đơn vị này, nhưng " + "; ".join(
+            f"{name(m['agency'])} được kế tục bởi {name(m['successor'])}"
+            + (f" theo {name(m['basis'])}" if m["basis"] else "") for m in moves)
+        en += " The data records no reorganization of the unit itself, but " + "; ".join(
+            f"{name(m['agency'])} was succeeded by {name(m['successor'])}"
+            + (f" under {name(m['basis'])}" if m["basis"] else "") for m in moves)
+        since = [(name(m["unit"]), f" (từ ngày {vn_date(m['from'])})" if m["from"] else "",
+                  f" (from {vn_date(m['from'])})" if m["from"] else "") for m in moves]
+        vi += ": hãy hỏi về " + ", ".join(u + s for u, s, _ in since) + "."
+        en += ": ask about " + ", ".join(u + s for u, _, s in since) + "."
     elif not f["reorganized"]:
         vi += " Dữ liệu không ghi việc sắp xếp nào chuyển địa bàn của đơn vị này cho đơn vị khác."
         en += " The data records no reorganization that hands its area to another unit."
@@ -72,11 +84,15 @@ def level_abolished(f: dict, day: str, name: Name) -> tuple[str, str]:
     cite = f" ({name(f['basis'])})" if f["basis"] else ""
     vi = f"Từ ngày {start} không còn {level}{cite}."
     en = f"From {start} the level “{level}” no longer exists{cite}."
+    given_vi, given_en = _given_at_level(f, name)
     if f["unit"] is None:
-        return (vi + " Thẩm quyền được giao cho một chủ thể ở cấp này, nên không còn ai ở cấp "
-                "đó giữ nó; hãy xem văn bản giao thẩm quyền thay thế.",
-                en + " The power is given to an authority at that level, so no one at that level "
-                "holds it now; look for the text that replaced the conferral.")
+        if f.get("conferralUntil"):
+            return vi + given_vi, en + given_en
+        return (vi + (given_vi or " Thẩm quyền được giao cho một chủ thể ở cấp này.")
+                + " Không còn ai ở cấp đó giữ nó; hãy xem văn bản giao thẩm quyền thay thế.",
+                en + (given_en or " The power is given to an authority at that level.")
+                + " No one at that level holds it now; look for the text that replaced the "
+                "conferral.")
     unit = name(f["unit"])
     vi += f" {unit} chỉ tồn tại đến hết ngày {vn_date(f['unitUntil'])}."
     en += f" {unit} existed until {vn_date(f['unitUntil'])}."
@@ -86,7 +102,24 @@ def level_abolished(f: dict, day: str, name: Name) -> tuple[str, str]:
         vi += f" Địa bàn của nó nay thuộc {count} đơn vị: {units_vi}; hãy hỏi về từng đơn vị đó."
         en += (f" Its area now belongs to {units_en}; ask about that unit." if count == 1 else
                f" Its area now belongs to {count} units: {units_en}; ask about each of them.")
-    return vi, en
+    return vi + given_vi, en + given_en
+
+
+def _given_at_level(f: dict, name: Name) -> tuple[str, str]:
+    """The sentence on the conferrals to holders of the ended level, if the finding has any."""
+    if not f.get("holders"):
+        return "", ""
+    holders = ", ".join(name(h) for h in f["holders"])
+    bases = _bases(f.get("conferralBases", []), name)
+    cite_vi, cite_en = (f" theo {bases}", f" under {bases}") if bases else ("", "")
+    if f.get("conferralUntil"):
+        until = vn_date(f["conferralUntil"])
+        return (f" Thẩm quyền này được giao cho {holders}{cite_vi} đến hết ngày {until}, khi cấp "
+                "đó kết thúc; dữ liệu không có văn bản nào giao nó cho chủ thể khác từ ngày đó.",
+                f" This power was given to {holders}{cite_en} until {until}, when that level "
+                "ended; the data has no text giving it to another authority from then on.")
+    return (f" Thẩm quyền này được giao cho {holders}{cite_vi}, một chủ thể ở cấp đó.",
+            f" This power is given to {holders}{cite_en}, an authority at that level.")
 
 
 def held_at_lower_level(f: dict, day: str, name: Name) -> tuple[str, str]:
@@ -130,6 +163,31 @@ def power_not_yet_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
             f"on {vn_date(day)} (an earlier text may be missing from the data).")
 
 
+def power_no_longer_in_force(f: dict, day: str, name: Name) -> tuple[str, str]:
+    """The last conferrals ended with their basis: where the power went, if the data says."""
+    bases, ended = _bases(f["bases"], name), name(f["ended"])
+    start = vn_date(day_after(f["endedOn"]))
+    vi = (f"Thẩm quyền này không còn được giao từ ngày {start}: căn cứ giao nó ({bases}) hết "
+          f"hiệu lực sau ngày {vn_date(f['until'])}")
+    en = (f"This power is no longer given from {start}: the text that gave it ({bases}) ceased "
+          f"to be in force after {vn_date(f['until'])}")
+    if f["ended"] not in f["bases"]:
+        vi += f" cùng với {ended}"
+        en += f" with {ended}"
+    if f["replacedBy"]:
+        by = _bases(f["replacedBy"], name)
+        since_vi = f" từ ngày {vn_date(f['replacedFrom'])}" if f["replacedFrom"] else ""
+        since_en = f" from {vn_date(f['replacedFrom'])}" if f["replacedFrom"] else ""
+        vi += (f", được thay thế bởi {by}{since_vi}. Dữ liệu không ghi quy định nào của văn bản "
+               f"thay thế (hay văn bản sau đó) giao lại thẩm quyền này; hãy đối chiếu {by}.")
+        en += (f", replaced by {by}{since_en}. The data records no provision of the new text (or "
+               f"a later one) giving this power again; check {by}.")
+    else:
+        vi += ". Dữ liệu không ghi văn bản nào sau đó giao lại thẩm quyền này."
+        en += ". The data records no later text giving this power again."
+    return vi, en
+
+
 def no_conferral_in_data(f: dict, day: str, name: Name) -> tuple[str, str]:
     """No conferral of the power in force on D in the data — about the data, not the law."""
     vi = f"Dữ liệu chưa có văn bản nào giao thẩm quyền này còn hiệu lực vào ngày {vn_date(day)}."
@@ -138,6 +196,9 @@ def no_conferral_in_data(f: dict, day: str, name: Name) -> tuple[str, str]:
         bases = _bases(f["bases"], name)
         vi += f" Văn bản cuối cùng trong dữ liệu ({bases}) hết hiệu lực sau ngày {vn_date(f['endedOn'])}."
         en += f" The last one in the data ({bases}) ended after {vn_date(f['endedOn'])}."
+    if f.get("nextFrom"):
+        vi += f" Văn bản tiếp theo trong dữ liệu có hiệu lực từ ngày {vn_date(f['nextFrom'])}."
+        en += f" The next one in the data is in force from {vn_date(f['nextFrom'])}."
     vi += (" Điều này nói về dữ liệu của chúng tôi, không có nghĩa là pháp luật không giao "
            "thẩm quyền này cho ai.")
     en += " This is about our data; it does not mean that the law gives this power to no one."
@@ -151,5 +212,6 @@ WORDS = {
     "held-at-lower-level": held_at_lower_level,
     "holder-not-in-data": holder_not_in_data,
     "power-not-yet-in-force": power_not_yet_in_force,
+    "power-no-longer-in-force": power_no_longer_in_force,
     "no-conferral-in-data": no_conferral_in_data,
 }

@@ -31,7 +31,8 @@ class Explanation(BaseModel):
 
     code: str = Field(description="unit-not-in-force | unit-not-yet-in-force | level-abolished | "
                                   "held-at-lower-level | holder-not-in-data | "
-                                  "power-not-yet-in-force | no-conferral-in-data")
+                                  "power-not-yet-in-force | power-no-longer-in-force | "
+                                  "no-conferral-in-data")
     vi: str
     en: str
     refs: list[str] = Field(description="IRIs of the nodes the explanation refers to")
