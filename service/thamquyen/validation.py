@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from . import paths, sparqlconstraints
 from .namespaces import SH
@@ -157,36 +157,91 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
 
 def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
                focus_nodes: Sequence[str] | None, whole_set: bool = True) -> rdflib.Graph:
-    """pyshacl-turbo on an Oxigraph store; for a whole graph, the SPARQL constraints of node
-    shapes run alongside, once over all their targets (sparqlconstraints), unless whole_set is
-    false (pyshacl-turbo alone, each SPARQL constraint once per focus node).
+    """pyshacl-turbo; for a whole graph, the SPARQL constraints of node shapes run alongside on
+    an Oxigraph store, once over all their targets (sparqlconstraints), and the engine reads
+    the rest of the data as parsed (`core_input`); with focus nodes or whole_set false,
+    pyshacl-turbo alone on a store (each SPARQL constraint once per focus node)."""
+    import pyshacl_turbo
+
+    if focus_nodes or not whole_set:
+        return _run_turbo_on_store(triples, shapes, focus_nodes)
+    constraints, core_shapes = sparqlconstraints.split(shapes)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sparql_results = pool.submit(_run_constraints, triples, constraints, shapes)
+        _, report_graph, _ = pyshacl_turbo.validate(
+            core_input(triples, core_shapes), shacl_graph=typed_strings(core_shapes),
+            **_kwargs(None))
+        report_graph = _checked(report_graph)
+        sparqlconstraints.add_to_report(report_graph, sparql_results.result())
+    return report_graph
+
+
+def _store(triples: Iterable[ox.Triple]) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def _run_constraints(triples: Sequence[ox.Triple], constraints: list,
+                     shapes: rdflib.Graph) -> list:
+    """The SPARQL constraints over all their targets, on a store of the triples."""
+    if not constraints:
+        return []
+    return sparqlconstraints.run(_store(triples), constraints, shapes, os.cpu_count() or 1)
+
+
+def _run_turbo_on_store(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
+                        focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+    """pyshacl-turbo alone on an Oxigraph store.
 
     Oxigraph stores some literals in canonical form ("5"^^xsd:byte comes back as xsd:integer,
     "1.0"^^xsd:decimal as "1"): SHACL must see them as written, so when the data has such a
-    literal the core constraints are checked by pySHACL on the triples as parsed."""
+    literal the shapes are checked by pySHACL on the triples as parsed."""
     import pyshacl_turbo
 
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    faithful = literals_kept(triples)
-    if focus_nodes or not whole_set:
-        if not faithful:
-            return _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
-        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=typed_strings(shapes),
-                                                    **_kwargs(focus_nodes))
-        return _checked(report_graph)
-    constraints, core_shapes = sparqlconstraints.split(shapes)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        sparql_results = pool.submit(sparqlconstraints.run, store, constraints, shapes,
-                                     os.cpu_count() or 1)
-        if faithful:
-            _, report_graph, _ = pyshacl_turbo.validate(
-                store, shacl_graph=typed_strings(core_shapes), **_kwargs(None))
-            report_graph = _checked(report_graph)
-        else:
-            report_graph = _run_pyshacl(to_rdflib_graph(triples), core_shapes, None)
-        sparqlconstraints.add_to_report(report_graph, sparql_results.result())
-    return report_graph
+    if not literals_kept(triples):
+        return _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
+    _, report_graph, _ = pyshacl_turbo.validate(_store(triples),
+                                                shacl_graph=typed_strings(shapes),
+                                                **_kwargs(focus_nodes))
+    return _checked(report_graph)
+
+
+def core_input(triples: Sequence[ox.Triple], core_shapes: rdflib.Graph) -> object:
+    """The data graph as pyshacl-turbo reads it (N-Triples), pruned to the triples SHACL Core
+    can read for these shapes (`read_predicates`): the engine re-parses and indexes every
+    triple it is given, whether a shape looks at it or not."""
+    from pyshacl_turbo.rdf import Input
+
+    keep = read_predicates(core_shapes)
+    if keep is not None:
+        triples = [t for t in triples if t.predicate.value in keep]
+    text = "".join(f"{t} .\n" for t in triples)
+    return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
+
+
+# A shape with these reads triples beyond its paths (sh:closed: every predicate; SPARQL and
+# SHACL-AF/JS extensions: whatever their code reads), so the data graph is given whole. (The
+# sh:select of a constraint `sparqlconstraints.split` took is left unlinked: it reads nothing.)
+READS_ANY_PREDICATE = tuple(SH[name] for name in (
+    "closed", "sparql", "target", "rule", "validator", "nodeValidator", "propertyValidator",
+    "expression", "js", "jsFunctionName", "jsLibrary"))
+
+
+def read_predicates(shapes: rdflib.Graph) -> frozenset[str] | None:
+    """The predicates SHACL Core can read in the data graph for these shapes, or None when a
+    shape may read any (READS_ANY_PREDICATE).
+
+    Core reads the data only along paths (sh:path and the property pairs sh:equals,
+    sh:disjoint, sh:lessThan, sh:lessThanOrEquals), targets (sh:targetSubjectsOf,
+    sh:targetObjectsOf; sh:targetClass and sh:class by rdf:type and rdfs:subClassOf): each of
+    those predicates is an IRI object of a triple of the shapes graph, so keeping every IRI
+    object (a superset) plus rdf:type and rdfs:subClassOf keeps everything a result depends on.
+    """
+    if any(True for p in READS_ANY_PREDICATE for _ in shapes.triples((None, p, None))):
+        return None
+    found = {str(o) for o in shapes.objects() if isinstance(o, rdflib.URIRef)}
+    return frozenset(found | {str(RDF.type), str(RDFS.subClassOf)})
 
 
 def literals_kept(triples: Iterable[ox.Triple]) -> bool:
