@@ -11,6 +11,10 @@ with THAMQUYEN_SHACL_ENGINE=pyshacl (slower, about a minute).
 
 from __future__ import annotations
 
+import io
+import json
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from thamquyen import sparqlconstraints, validation
 from thamquyen.bench.generate import generate
+from thamquyen.progress import Phases
 from thamquyen.rdfio import parse_turtle_text, read_all
 from thamquyen.validation import Report, load_shapes, validate_files, validate_triples
 
@@ -479,3 +484,33 @@ def test_a_closed_shape_gets_the_whole_data_graph() -> None:
     data = parse_turtle_text("<urn:x:a> <urn:x:p> 1 ; <urn:x:other> 2 .", "closed.ttl")
     report = validate_triples(data, closed)
     assert [(r.focus, r.path) for r in report.results] == [("urn:x:a", "urn:x:other")]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_validate_tells_its_phases_on_stderr_only() -> None:
+    """Not on a terminal: one line per phase on stderr; stdout stays the JSON report."""
+    command = [sys.executable, "-m", "thamquyen.cli", "validate", "--no-data", "--format", "json",
+               str(BASE)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["conforms"] is True
+    lines = done.stderr.splitlines()
+    assert len(lines) == 3 and all(line.startswith("[") for line in lines), done.stderr
+    quiet = subprocess.run([*command, "--quiet"], capture_output=True, text=True, check=False)
+    assert quiet.stderr == "" and json.loads(quiet.stdout) == json.loads(done.stdout)
+
+
+def test_phases_draw_a_bar_on_a_terminal() -> None:
+    """On a terminal the phases are a tqdm bar (carriage returns), not log lines."""
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    phases = Phases(2, "en", stream)
+    phases.phase("Đọc…", "Reading…")
+    phases.phase("Kiểm tra…", "Checking…")
+    phases.close()
+    assert "\r" in stream.getvalue() and "Checking" in stream.getvalue()

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .clitext import say
+from .progress import Phases
 from .reports import render_json, render_junit, render_text, render_turtle
 from .validation import ENGINES, FAIL_ON, load_shapes, validate_files
 
@@ -48,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "SHACL engine: turbo (default: pyshacl-turbo, with the SPARQL "
                             "constraints run once over all their targets), turbo-per-node "
                             "(pyshacl-turbo alone), pyshacl (the reference, slow)"))
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help=say("không báo tiến độ các bước trên stderr",
+                            "no progress of the phases on stderr"))
     p.add_argument("-o", "--output", type=Path,
                    help=say("ghi báo cáo vào tệp này", "write the report to this file"))
     p.set_defaults(handler=run)
@@ -56,8 +60,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Validate and print the report; the exit code follows --fail-on."""
     shapes = load_shapes()
-    report = validate_files(args.paths, include_data=not args.no_data, engine=args.engine,
-                            shapes=shapes)
+    phases = Phases.silent() if args.quiet else Phases(3, args.lang)
+    try:
+        report = validate_files(args.paths, include_data=not args.no_data, engine=args.engine,
+                                shapes=shapes, phases=phases)
+    finally:
+        phases.close()
     report.fail_on = FAIL_ON[args.fail_on]
     if args.format == "json":
         out = render_json(report)

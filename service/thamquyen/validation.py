@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from . import paths, sparqlconstraints
 from .namespaces import SH
+from .progress import Phases
 from .rdfio import read_all, to_rdflib_graph
 from .sparqlconstraints import ShapesError
 
@@ -100,18 +101,24 @@ def load_shapes(shapes: Sequence[Path] | None = None) -> rdflib.Graph:
 
 
 def validate_files(extra: Iterable[Path] = (), *, include_data: bool = True,
-                   engine: str | None = None, shapes: rdflib.Graph | None = None) -> Report:
+                   engine: str | None = None, shapes: rdflib.Graph | None = None,
+                   phases: Phases | None = None) -> Report:
     """Validate ontology (+ data/) + the extra files/folders against the shapes."""
+    phases = phases or Phases.silent()
+    phases.phase("Đọc dữ liệu Turtle…", "Reading the Turtle data…")
     triples = read_all([*knowledge_paths(include_data), *extra])
     return validate_triples(triples, shapes if shapes is not None else load_shapes(),
-                            engine=engine)
+                            engine=engine, phases=phases)
 
 
 def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
-                     engine: str | None = None,
-                     focus_nodes: Sequence[str] | None = None) -> Report:
+                     engine: str | None = None, focus_nodes: Sequence[str] | None = None,
+                     phases: Phases | None = None) -> Report:
     """Validate triples against a shapes graph with the chosen engine (turbo or pyshacl)."""
     engine = engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")
+    phases = phases or Phases.silent()
+    phases.phase(f"Kiểm tra SHACL {len(triples):,} bộ ba…".replace(",", "."),
+                 f"SHACL validation of {len(triples):,} triples…")
     if engine == "pyshacl":
         report_graph = _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
     elif engine in ("turbo", "turbo-per-node"):
@@ -119,6 +126,7 @@ def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
     else:
         raise ValueError(f"unknown SHACL engine {engine!r} (use {', '.join(ENGINES)})")
     _set_conforms(report_graph)
+    phases.phase("Đọc báo cáo…", "Reading the report…")
     return Report(results=read_results(report_graph, shapes), graph=report_graph)
 
 
