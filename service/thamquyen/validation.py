@@ -387,10 +387,11 @@ def read_results(report_graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Resul
             message=_messages(report_graph, node, _text(shape) or "?", shapes),
             source=_source(shapes, raw_shape),
         ))
-    return sorted(set(results), key=_sort_key)
+    return sorted(set(results), key=sort_key)
 
 
-def _sort_key(result: Result) -> tuple[str, ...]:
+def sort_key(result: Result) -> tuple[str, ...]:
+    """The report's order: severity, focus, path, value, shape."""
     # None (no path, no value) sorts first; comparing None with a str would raise
     return tuple(value or "" for value in (result.severity, result.focus, result.path,
                                            result.value, result.shape))
