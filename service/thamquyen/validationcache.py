@@ -29,6 +29,10 @@ from .validation import Report, Result
 
 VERSION = b"thamquyen-validation-cache-v1"
 CODE = (validation, sparqlconstraints, incremental)
+# Past this many new triples the focused check reads most of the graph anyway and runs the
+# SPARQL constraints once per node: validating everything again is faster (the same limit as
+# POST /api/validate's default).
+MAX_CHANGE = 50_000
 
 
 def fingerprint(files: Sequence[Path], shape_files: Sequence[Path], engine: str) -> str:
@@ -103,10 +107,13 @@ def validate_with_cache(extra: Sequence[Path], shapes: rdflib.Graph, phases: Pha
                         workdir: Path | None = None) -> Report:
     """The report of ontology/ + data/ + extra: the stored shipped report, with the results
     of the nodes the extra files touch replaced by a focused validation of the change."""
+    if extra:
+        new = read_all(extra)
+        if len(new) > MAX_CHANGE:
+            return validation.validate_files(extra, shapes=shapes, phases=phases)
     results = shipped_results(shapes, phases, workdir=workdir)
     if not extra:
         return Report(results=results, graph=rdflib.Graph())
-    new = read_all(extra)
     phases.phase("Kiểm tra phần thay đổi…", "Validating the change…")
     store = EmbeddedStore.open(workdir=workdir)
     try:
