@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,18 +170,58 @@ def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
     an Oxigraph store, once over all their targets (sparqlconstraints), and the engine reads
     the rest of the data as parsed (`core_input`); with focus nodes or whole_set false,
     pyshacl-turbo alone on a store (each SPARQL constraint once per focus node)."""
-    import pyshacl_turbo
-
     if focus_nodes or not whole_set:
         return _run_turbo_on_store(triples, shapes, focus_nodes)
     constraints, core_shapes = sparqlconstraints.split(shapes)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        sparql_results = pool.submit(_run_constraints, triples, constraints, shapes)
-        _, report_graph, _ = pyshacl_turbo.validate(
-            core_input(triples, core_shapes), shacl_graph=typed_strings(core_shapes),
-            **_kwargs(None))
-        report_graph = _checked(report_graph)
-        sparqlconstraints.add_to_report(report_graph, sparql_results.result())
+    job = (core_input(triples, core_shapes), typed_strings(core_shapes))
+    if (os.cpu_count() or 1) < 2 or not constraints:
+        return _with_constraints(_core_report(*job), triples, constraints, shapes)
+    # pyshacl-turbo holds the GIL while it validates: in this process it would stall the
+    # SPARQL threads (which need it between solutions), so it runs in a forked child.
+    global _FORKED_JOB
+    _FORKED_JOB = job
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+            core = pool.submit(_forked_core_report)  # forks now, before the SPARQL threads
+            sparql_results = _run_constraints(triples, constraints, shapes)
+            outcome, payload = core.result()
+    finally:
+        _FORKED_JOB = None
+    if outcome == "failure":
+        raise ShapesError.from_engine(payload)
+    report_graph = rdflib.Graph()
+    for triple in payload:
+        report_graph.add(triple)
+    sparqlconstraints.add_to_report(report_graph, sparql_results)
+    return report_graph
+
+
+_FORKED_JOB: tuple | None = None
+
+
+def _core_report(data: object, core_shapes: rdflib.Graph) -> rdflib.Graph:
+    """pyshacl-turbo on the core shapes (the SPARQL constraints taken out)."""
+    return _checked(_engine_report(data, core_shapes))
+
+
+def _engine_report(data: object, core_shapes: rdflib.Graph) -> object:
+    import pyshacl_turbo
+
+    return pyshacl_turbo.validate(data, shacl_graph=core_shapes, **_kwargs(None))[1]
+
+
+def _forked_core_report() -> tuple[str, object]:
+    """In the forked child: the report's triples (blank-node ids kept), or the engine's refusal
+    message (ShapesError, whose constructor pickling cannot call, is made in the parent)."""
+    report = _engine_report(*_FORKED_JOB)
+    if isinstance(report, rdflib.Graph):
+        return "ok", list(report)
+    return "failure", str(getattr(report, "message", report))
+
+
+def _with_constraints(report_graph: rdflib.Graph, triples: Sequence[ox.Triple],
+                      constraints: list, shapes: rdflib.Graph) -> rdflib.Graph:
+    sparqlconstraints.add_to_report(report_graph, _run_constraints(triples, constraints, shapes))
     return report_graph
 
 
