@@ -11,6 +11,10 @@ with THAMQUYEN_SHACL_ENGINE=pyshacl (slower, about a minute).
 
 from __future__ import annotations
 
+import io
+import json
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,8 +22,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
-from thamquyen.rdfio import read_all
-from thamquyen.validation import Report, load_shapes, validate_files
+from thamquyen import sparqlconstraints, validation
+from thamquyen.bench.generate import generate
+from thamquyen.progress import Phases
+from thamquyen.rdfio import parse_turtle_text, read_all
+from thamquyen.validation import Report, load_shapes, validate_files, validate_triples
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
@@ -416,3 +423,94 @@ def test_missing_document_number_is_only_a_warning(shapes: Graph, structure_grap
     hits = [r for r in report.results if local(r.focus) == "luat-x"]
     assert [r.severity for r in hits] == ["Warning"], describe(report)
     assert hits[0].shape == str(TQS["LegalDocument-documentNumber"])
+
+
+# --------------------------------------------------------------------------- data-graph pruning
+# validation.core_input gives pyshacl-turbo only the triples whose predicate the core shapes can
+# read (read_predicates). Sound only if no result depends on another triple: the same report
+# with and without pruning proves it on every rule fixture and on a generated graph.
+
+
+def unpruned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the next validations give the engine the whole data graph."""
+    monkeypatch.setattr(validation, "read_predicates", lambda _shapes: None)
+
+
+def rows(report: Report) -> list[tuple]:
+    """Results as comparable rows (blank-node ids and messages aside)."""
+    return sorted(tuple("_:" if (v or "").startswith("_:") else v or "" for v in
+                        (r.severity, r.focus, r.path, r.value, r.shape)) for r in report.results)
+
+
+def test_pruning_keeps_every_result_of_the_fixtures(shapes: Graph,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fixture, valid and broken, in one graph (one validation each way)."""
+    files = sorted(FIXTURES.glob("*/*.ttl"))
+    pruned = rows(validate(files, shapes))
+    unpruned(monkeypatch)
+    assert pruned == rows(validate(files, shapes))
+    assert len({r[4] for r in pruned}) > 20, "results of many shapes to compare"
+
+
+def test_pruning_keeps_every_result_of_generated_data(shapes: Graph, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path, 15_000, 5, powers=60, standalone=True)
+    triples = [*read_all([ROOT / "ontology", tmp_path]),
+               *read_all([BASE, FIXTURES / "R3" / "bad.ttl", FIXTURES / "R11" / "bad.ttl"])]
+    pruned = rows(validate_triples(triples, shapes))
+    unpruned(monkeypatch)
+    assert pruned == rows(validate_triples(triples, shapes))
+    assert pruned
+
+
+def test_shipped_core_shapes_are_pruned_by_predicate(shapes: Graph) -> None:
+    """The shipped core shapes read a few predicates; labels the shapes never check go."""
+    _, core = sparqlconstraints.split(shapes)
+    keep = validation.read_predicates(core)
+    assert keep is not None and str(RDF.type) in keep and str(SKOS.prefLabel) in keep
+    assert str(SKOS.altLabel) not in keep
+
+
+CLOSED = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ; sh:closed true ;
+    sh:property [ sh:path <urn:x:p> ; sh:minCount 1 ] .
+"""
+
+
+def test_a_closed_shape_gets_the_whole_data_graph() -> None:
+    """sh:closed reads every predicate: no pruning, and the extra triple is reported."""
+    closed = Graph().parse(data=CLOSED, format="turtle")
+    assert validation.read_predicates(closed) is None
+    data = parse_turtle_text("<urn:x:a> <urn:x:p> 1 ; <urn:x:other> 2 .", "closed.ttl")
+    report = validate_triples(data, closed)
+    assert [(r.focus, r.path) for r in report.results] == [("urn:x:a", "urn:x:other")]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_validate_tells_its_phases_on_stderr_only() -> None:
+    """Not on a terminal: one line per phase on stderr; stdout stays the JSON report."""
+    command = [sys.executable, "-m", "thamquyen.cli", "validate", "--no-data", "--format", "json",
+               str(BASE)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["conforms"] is True
+    lines = done.stderr.splitlines()
+    assert len(lines) == 3 and all(line.startswith("[") for line in lines), done.stderr
+    quiet = subprocess.run([*command, "--quiet"], capture_output=True, text=True, check=False)
+    assert quiet.stderr == "" and json.loads(quiet.stdout) == json.loads(done.stdout)
+
+
+def test_phases_draw_a_bar_on_a_terminal() -> None:
+    """On a terminal the phases are a tqdm bar (carriage returns), not log lines."""
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    phases = Phases(2, "en", stream)
+    phases.phase("Đọc…", "Reading…")
+    phases.phase("Kiểm tra…", "Checking…")
+    phases.close()
+    assert "\r" in stream.getvalue() and "Checking" in stream.getvalue()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .clitext import say
+from .progress import Phases
 from .reports import render_json, render_junit, render_text, render_turtle
 from .validation import ENGINES, FAIL_ON, load_shapes, validate_files
+from .validationcache import validate_with_cache
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -48,16 +51,39 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "SHACL engine: turbo (default: pyshacl-turbo, with the SPARQL "
                             "constraints run once over all their targets), turbo-per-node "
                             "(pyshacl-turbo alone), pyshacl (the reference, slow)"))
+    p.add_argument("--no-cache", action="store_true",
+                   help=say("kiểm tra lại toàn bộ, không dùng báo cáo đã lưu của dữ liệu có sẵn "
+                            "(thư mục làm việc, validation/)",
+                            "validate everything again, without the stored report of the "
+                            "shipped data (working folder, validation/)"))
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help=say("không báo tiến độ các bước trên stderr",
+                            "no progress of the phases on stderr"))
     p.add_argument("-o", "--output", type=Path,
                    help=say("ghi báo cáo vào tệp này", "write the report to this file"))
     p.set_defaults(handler=run)
 
 
+def _cached(args: argparse.Namespace) -> bool:
+    """Whether the stored report of the shipped data may be used (validationcache): the
+    default engine, with data/, a report that is not the engine's own graph (Turtle)."""
+    engine = args.engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")
+    return (engine == "turbo" and not args.no_data and not args.no_cache
+            and args.format != "turtle")
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate and print the report; the exit code follows --fail-on."""
     shapes = load_shapes()
-    report = validate_files(args.paths, include_data=not args.no_data, engine=args.engine,
-                            shapes=shapes)
+    phases = Phases.silent() if args.quiet else Phases(3, args.lang)
+    try:
+        if _cached(args):
+            report = validate_with_cache(args.paths, shapes, phases)
+        else:
+            report = validate_files(args.paths, include_data=not args.no_data,
+                                    engine=args.engine, shapes=shapes, phases=phases)
+    finally:
+        phases.close()
     report.fail_on = FAIL_ON[args.fail_on]
     if args.format == "json":
         out = render_json(report)

@@ -217,9 +217,17 @@ def validate_change(new_triples: Sequence[ox.Triple], base: ox.Store,
 
     `base` is the full graph (e.g. the embedded store, opened read-only); it is not modified.
     """
+    return check_change(new_triples, base, shapes, engine=engine)[0]
+
+
+def check_change(new_triples: Sequence[ox.Triple], base: ox.Store,
+                 shapes: rdflib.Graph | None = None, *,
+                 engine: str | None = None) -> tuple[Report, set[str]]:
+    """`validate_change`'s report and the IRIs of the nodes it covers (the touched nodes)."""
     graph = Union(base, new_triples)
     focus = touched_nodes(new_triples, graph)
     triples = context_triples(focus, new_triples, graph)
     focus_iris = [f.value for f in focus if isinstance(f, ox.NamedNode)]
-    return validate_triples(triples, shapes if shapes is not None else load_shapes(),
-                            engine=engine, focus_nodes=focus_iris)
+    report = validate_triples(triples, shapes if shapes is not None else load_shapes(),
+                              engine=engine, focus_nodes=focus_iris)
+    return report, set(focus_iris)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from . import paths, sparqlconstraints
 from .namespaces import SH
+from .progress import Phases
 from .rdfio import read_all, to_rdflib_graph
 from .sparqlconstraints import ShapesError
 
@@ -100,18 +102,24 @@ def load_shapes(shapes: Sequence[Path] | None = None) -> rdflib.Graph:
 
 
 def validate_files(extra: Iterable[Path] = (), *, include_data: bool = True,
-                   engine: str | None = None, shapes: rdflib.Graph | None = None) -> Report:
+                   engine: str | None = None, shapes: rdflib.Graph | None = None,
+                   phases: Phases | None = None) -> Report:
     """Validate ontology (+ data/) + the extra files/folders against the shapes."""
+    phases = phases or Phases.silent()
+    phases.phase("Đọc dữ liệu Turtle…", "Reading the Turtle data…")
     triples = read_all([*knowledge_paths(include_data), *extra])
     return validate_triples(triples, shapes if shapes is not None else load_shapes(),
-                            engine=engine)
+                            engine=engine, phases=phases)
 
 
 def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
-                     engine: str | None = None,
-                     focus_nodes: Sequence[str] | None = None) -> Report:
+                     engine: str | None = None, focus_nodes: Sequence[str] | None = None,
+                     phases: Phases | None = None) -> Report:
     """Validate triples against a shapes graph with the chosen engine (turbo or pyshacl)."""
     engine = engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")
+    phases = phases or Phases.silent()
+    phases.phase(f"Kiểm tra SHACL {len(triples):,} bộ ba…".replace(",", "."),
+                 f"SHACL validation of {len(triples):,} triples…")
     if engine == "pyshacl":
         report_graph = _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
     elif engine in ("turbo", "turbo-per-node"):
@@ -119,6 +127,7 @@ def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
     else:
         raise ValueError(f"unknown SHACL engine {engine!r} (use {', '.join(ENGINES)})")
     _set_conforms(report_graph)
+    phases.phase("Đọc báo cáo…", "Reading the report…")
     return Report(results=read_results(report_graph, shapes), graph=report_graph)
 
 
@@ -157,36 +166,131 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
 
 def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
                focus_nodes: Sequence[str] | None, whole_set: bool = True) -> rdflib.Graph:
-    """pyshacl-turbo on an Oxigraph store; for a whole graph, the SPARQL constraints of node
-    shapes run alongside, once over all their targets (sparqlconstraints), unless whole_set is
-    false (pyshacl-turbo alone, each SPARQL constraint once per focus node).
+    """pyshacl-turbo; for a whole graph, the SPARQL constraints of node shapes run alongside on
+    an Oxigraph store, once over all their targets (sparqlconstraints), and the engine reads
+    the rest of the data as parsed (`core_input`); with focus nodes or whole_set false,
+    pyshacl-turbo alone on a store (each SPARQL constraint once per focus node)."""
+    if focus_nodes or not whole_set:
+        return _run_turbo_on_store(triples, shapes, focus_nodes)
+    constraints, core_shapes = sparqlconstraints.split(shapes)
+    job = (core_input(triples, core_shapes), typed_strings(core_shapes))
+    if (os.cpu_count() or 1) < 2 or not constraints:
+        return _with_constraints(_core_report(*job), triples, constraints, shapes)
+    # pyshacl-turbo holds the GIL while it validates: in this process it would stall the
+    # SPARQL threads (which need it between solutions), so it runs in a forked child.
+    global _FORKED_JOB
+    _FORKED_JOB = job
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+            core = pool.submit(_forked_core_report)  # forks now, before the SPARQL threads
+            sparql_results = _run_constraints(triples, constraints, shapes)
+            outcome, payload = core.result()
+    finally:
+        _FORKED_JOB = None
+    if outcome == "failure":
+        raise ShapesError.from_engine(payload)
+    report_graph = rdflib.Graph()
+    for triple in payload:
+        report_graph.add(triple)
+    sparqlconstraints.add_to_report(report_graph, sparql_results)
+    return report_graph
+
+
+_FORKED_JOB: tuple | None = None
+
+
+def _core_report(data: object, core_shapes: rdflib.Graph) -> rdflib.Graph:
+    """pyshacl-turbo on the core shapes (the SPARQL constraints taken out)."""
+    return _checked(_engine_report(data, core_shapes))
+
+
+def _engine_report(data: object, core_shapes: rdflib.Graph) -> object:
+    import pyshacl_turbo
+
+    return pyshacl_turbo.validate(data, shacl_graph=core_shapes, **_kwargs(None))[1]
+
+
+def _forked_core_report() -> tuple[str, object]:
+    """In the forked child: the report's triples (blank-node ids kept), or the engine's refusal
+    message (ShapesError, whose constructor pickling cannot call, is made in the parent)."""
+    report = _engine_report(*_FORKED_JOB)
+    if isinstance(report, rdflib.Graph):
+        return "ok", list(report)
+    return "failure", str(getattr(report, "message", report))
+
+
+def _with_constraints(report_graph: rdflib.Graph, triples: Sequence[ox.Triple],
+                      constraints: list, shapes: rdflib.Graph) -> rdflib.Graph:
+    sparqlconstraints.add_to_report(report_graph, _run_constraints(triples, constraints, shapes))
+    return report_graph
+
+
+def _store(triples: Iterable[ox.Triple]) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def _run_constraints(triples: Sequence[ox.Triple], constraints: list,
+                     shapes: rdflib.Graph) -> list:
+    """The SPARQL constraints over all their targets, on a store of the triples."""
+    if not constraints:
+        return []
+    return sparqlconstraints.run(_store(triples), constraints, shapes, os.cpu_count() or 1)
+
+
+def _run_turbo_on_store(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
+                        focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+    """pyshacl-turbo alone on an Oxigraph store.
 
     Oxigraph stores some literals in canonical form ("5"^^xsd:byte comes back as xsd:integer,
     "1.0"^^xsd:decimal as "1"): SHACL must see them as written, so when the data has such a
-    literal the core constraints are checked by pySHACL on the triples as parsed."""
+    literal the shapes are checked by pySHACL on the triples as parsed."""
     import pyshacl_turbo
 
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    faithful = literals_kept(triples)
-    if focus_nodes or not whole_set:
-        if not faithful:
-            return _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
-        _, report_graph, _ = pyshacl_turbo.validate(store, shacl_graph=typed_strings(shapes),
-                                                    **_kwargs(focus_nodes))
-        return _checked(report_graph)
-    constraints, core_shapes = sparqlconstraints.split(shapes)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        sparql_results = pool.submit(sparqlconstraints.run, store, constraints, shapes,
-                                     os.cpu_count() or 1)
-        if faithful:
-            _, report_graph, _ = pyshacl_turbo.validate(
-                store, shacl_graph=typed_strings(core_shapes), **_kwargs(None))
-            report_graph = _checked(report_graph)
-        else:
-            report_graph = _run_pyshacl(to_rdflib_graph(triples), core_shapes, None)
-        sparqlconstraints.add_to_report(report_graph, sparql_results.result())
-    return report_graph
+    if not literals_kept(triples):
+        return _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
+    _, report_graph, _ = pyshacl_turbo.validate(_store(triples),
+                                                shacl_graph=typed_strings(shapes),
+                                                **_kwargs(focus_nodes))
+    return _checked(report_graph)
+
+
+def core_input(triples: Sequence[ox.Triple], core_shapes: rdflib.Graph) -> object:
+    """The data graph as pyshacl-turbo reads it (N-Triples), pruned to the triples SHACL Core
+    can read for these shapes (`read_predicates`): the engine re-parses and indexes every
+    triple it is given, whether a shape looks at it or not."""
+    from pyshacl_turbo.rdf import Input
+
+    keep = read_predicates(core_shapes)
+    if keep is not None:
+        triples = [t for t in triples if t.predicate.value in keep]
+    text = "".join(f"{t} .\n" for t in triples)
+    return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
+
+
+# A shape with these reads triples beyond its paths (sh:closed: every predicate; SPARQL and
+# SHACL-AF/JS extensions: whatever their code reads), so the data graph is given whole. (The
+# sh:select of a constraint `sparqlconstraints.split` took is left unlinked: it reads nothing.)
+READS_ANY_PREDICATE = tuple(SH[name] for name in (
+    "closed", "sparql", "target", "rule", "validator", "nodeValidator", "propertyValidator",
+    "expression", "js", "jsFunctionName", "jsLibrary"))
+
+
+def read_predicates(shapes: rdflib.Graph) -> frozenset[str] | None:
+    """The predicates SHACL Core can read in the data graph for these shapes, or None when a
+    shape may read any (READS_ANY_PREDICATE).
+
+    Core reads the data only along paths (sh:path and the property pairs sh:equals,
+    sh:disjoint, sh:lessThan, sh:lessThanOrEquals), targets (sh:targetSubjectsOf,
+    sh:targetObjectsOf; sh:targetClass and sh:class by rdf:type and rdfs:subClassOf): each of
+    those predicates is an IRI object of a triple of the shapes graph, so keeping every IRI
+    object (a superset) plus rdf:type and rdfs:subClassOf keeps everything a result depends on.
+    """
+    if any(True for p in READS_ANY_PREDICATE for _ in shapes.triples((None, p, None))):
+        return None
+    found = {str(o) for o in shapes.objects() if isinstance(o, rdflib.URIRef)}
+    return frozenset(found | {str(RDF.type), str(RDFS.subClassOf)})
 
 
 def literals_kept(triples: Iterable[ox.Triple]) -> bool:
@@ -324,10 +428,11 @@ def read_results(report_graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Resul
             message=_messages(report_graph, node, _text(shape) or "?", shapes),
             source=_source(shapes, raw_shape),
         ))
-    return sorted(set(results), key=_sort_key)
+    return sorted(set(results), key=sort_key)
 
 
-def _sort_key(result: Result) -> tuple[str, ...]:
+def sort_key(result: Result) -> tuple[str, ...]:
+    """The report's order: severity, focus, path, value, shape."""
     # None (no path, no value) sorts first; comparing None with a str would raise
     return tuple(value or "" for value in (result.severity, result.focus, result.path,
                                            result.value, result.shape))
