@@ -34,6 +34,7 @@ class Settings:
     yasgui_dir: Path | None = None
     sparql_queue: int = 16
     named_workers: int = 1
+    validation_workers: int = 1
     client_queries: int = 4
     max_query_kb: float = 256.0
     max_query_depth: int = 100
@@ -104,6 +105,9 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
                                                    "the embedded store (default 2)"),
     ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
                                                  "queries on the embedded store (default 1)"),
+    ("THAMQUYEN_VALIDATION_WORKERS", "validation_workers", "worker processes that run POST "
+                                                           "/api/validate on the embedded store "
+                                                           "(default 1)"),
     ("THAMQUYEN_SPARQL_QUEUE", "sparql_queue", "queries that may wait for a free worker; more "
                                                "get 503 busy at once (default 16)"),
     ("THAMQUYEN_CLIENT_QUERIES", "client_queries", "queries (/sparql, named queries, validation) "

@@ -33,12 +33,13 @@ class ServiceState:
         self._own_kb = kb is None
         self._executor: Executor | None = None
         self._named_executor: Executor | None = None
+        self._validation_pool: WorkerPool | None = None
         self._shapes: rdflib.Graph | None = None
         self._lock = threading.Lock()
         self._count: tuple[float, int] | None = None
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.yasgui_dir = find_yasgui(settings)
-        # SHACL validations run one at a time: the rest of the API stays free.
+        # SHACL validations in this process (remote or in-memory store) run one at a time.
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.Lock()
@@ -117,6 +118,21 @@ class ServiceState:
                                                          s.named_workers, s.worker_memory_mb)
         return self._named_executor
 
+    def validation_pool(self) -> WorkerPool | None:
+        """The validation worker processes over the persistent embedded store (started on
+        first use); None for a remote or in-memory store, validated in this process."""
+        store = None if self.settings.remote else self.store
+        if not isinstance(store, EmbeddedStore) or store.location is None:
+            return None
+        if self._validation_pool is None:
+            with self._lock:
+                if self._validation_pool is None:
+                    s = self.settings
+                    self._validation_pool = WorkerPool(
+                        store.location / "oxigraph", s.validation_workers, s.validation_timeout,
+                        s.worker_memory_mb, module="thamquyen.api.validator")
+        return self._validation_pool
+
     def query_problem(self) -> str | None:
         """Why queries cannot run now (no worker, store folder gone), or None; for /health."""
         if self._executor is None:
@@ -163,6 +179,7 @@ class ServiceState:
         try:
             self.executor()
             self.named_executor()
+            self.validation_pool()
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
         if self.settings.remote is not None and self.settings.refresh_interval > 0:
@@ -173,10 +190,10 @@ class ServiceState:
     def close(self) -> None:
         """Stop the refresh thread and the workers, release the store."""
         self._stop.set()
-        for executor in (self._executor, self._named_executor):
+        for executor in (self._executor, self._named_executor, self._validation_pool):
             if executor is not None:
                 executor.close()
-        self._executor = self._named_executor = None
+        self._executor = self._named_executor = self._validation_pool = None
         if self._own_kb and self._kb is not None:
             self._kb.store.close()
             self._kb = None
