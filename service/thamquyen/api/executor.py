@@ -118,9 +118,9 @@ class WorkerPool:
     background with a growing pause until it starts; meanwhile `problem()` says why."""
 
     def __init__(self, location: Path, size: int, timeout: float, memory_mb: int = 0,
-                 module: str = "thamquyen.api.worker"):
+                 module: str = "thamquyen.api.worker", nice: int = worker.NICE):
         self.location, self.timeout, self.memory_mb = str(location), timeout, memory_mb
-        self.module = module  # the worker program: SPARQL queries, or validations
+        self.module, self.nice = module, nice  # the worker program (queries or validations)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
         self.live: set[_Worker] = set()
@@ -139,7 +139,7 @@ class WorkerPool:
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", self.module, str(theirs.fileno()), self.location,
-                 str(self.memory_mb)],
+                 str(self.memory_mb), str(self.nice)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 env={**os.environ, "RUST_BACKTRACE": "0"})  # one line per crash in the log
         except BaseException:
@@ -415,12 +415,12 @@ def _capped(job: QueryJob, media: str, body: bytes, truncated: bool) -> tuple:
 
 
 def make_executor(store: object, remote: RemoteSettings | None, timeout: float,
-                  workers: int, memory_mb: int = 0) -> Executor:
-    """The executor that fits the store."""
+                  workers: int, memory_mb: int = 0, nice: int = worker.NICE) -> Executor:
+    """The executor that fits the store (`nice`: the CPU priority of worker processes)."""
     if remote is not None:
         return RemoteExecutor(remote, timeout)
     if isinstance(store, EmbeddedStore) and store.location is not None:
-        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb)
+        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb, nice=nice)
     if isinstance(store, EmbeddedStore):
         log.warning("in-memory store: /sparql timeouts are soft (the query is not stopped)")
         return ThreadExecutor(store.store, timeout)

@@ -35,6 +35,7 @@ class Settings:
     sparql_queue: int = 16
     named_workers: int = 1
     validation_workers: int = 1
+    web_processes: int = 1
     client_queries: int = 4
     max_query_kb: float = 256.0
     max_query_depth: int = 100
@@ -105,6 +106,9 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
                                                    "the embedded store (default 2)"),
     ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
                                                  "queries on the embedded store (default 1)"),
+    ("THAMQUYEN_WEB_PROCESSES", "web_processes", "web processes answering requests on the "
+                                                 "embedded store, each with its own workers "
+                                                 "and admission limits (default 1)"),
     ("THAMQUYEN_VALIDATION_WORKERS", "validation_workers", "worker processes that run POST "
                                                            "/api/validate on the embedded store "
                                                            "(default 1)"),

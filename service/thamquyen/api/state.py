@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
+from . import worker
 from .executor import Executor, WorkerPool, make_executor
 from .settings import Settings, find_yasgui
 
@@ -115,7 +116,8 @@ class ServiceState:
                 if self._named_executor is None:
                     s = self.settings
                     self._named_executor = make_executor(self.store, None, s.query_timeout,
-                                                         s.named_workers, s.worker_memory_mb)
+                                                         s.named_workers, s.worker_memory_mb,
+                                                         nice=worker.NAMED_NICE)
         return self._named_executor
 
     def validation_pool(self) -> WorkerPool | None:
@@ -174,12 +176,19 @@ class ServiceState:
         self._count = (now, count)
         return count
 
+    def counted(self) -> bool:
+        """True when /health needs no store access: the embedded store's count is known."""
+        return (self._kb is not None and self._count is not None
+                and isinstance(self._kb.store, EmbeddedStore))
+
     def start(self) -> None:
         """Open what can be opened now; a store that is down is retried on the next request."""
         try:
             self.executor()
             self.named_executor()
             self.validation_pool()
+            if not self.settings.remote:
+                self.triple_count()  # counted now, not by the first /health (1 s at 3M)
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
         if self.settings.remote is not None and self.settings.refresh_interval > 0:

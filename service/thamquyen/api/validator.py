@@ -81,13 +81,13 @@ def check(store: ox.Store, task: dict, shapes: rdflib.Graph) -> tuple:
 
 
 def main(argv: list[str]) -> None:
-    """python -m thamquyen.api.validator SOCKET_FD STORE_PATH [MEMORY_MB]"""
+    """python -m thamquyen.api.validator SOCKET_FD STORE_PATH [MEMORY_MB [NICE]]"""
     from ..incremental import ontology_triples
     from ..validation import load_shapes
 
     worker.no_network()  # nothing here needs it; a parser gap cannot reach out either
     worker.limit_memory(int(argv[3]) if len(argv) > 3 else 0)
-    worker.lower_priority()
+    worker.lower_priority(int(argv[4]) if len(argv) > 4 else worker.NICE)
     shapes = load_shapes()
     ontology_triples()  # read now, not during the first validation
     worker.serve(Connection(int(argv[1])), argv[2], functools.partial(check, shapes=shapes))
