@@ -43,7 +43,7 @@ class Settings:
     worker_memory_mb: int = 2048
     header_timeout: float = 10.0
     body_timeout: float = 60.0
-    keep_alive: float = 5.0
+    keep_alive: float = 15.0  # above the 5 s clients keep idle connections: no close race
     max_connections: int = 2000
     public_url: str | None = None
     auth: str = "basic"
@@ -127,7 +127,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_BODY_TIMEOUT", "body_timeout", "seconds a client has to send the whole request "
                                                "(default 60)"),
     ("THAMQUYEN_KEEP_ALIVE", "keep_alive", "seconds an idle kept-alive connection stays open "
-                                           "(default 5)"),
+                                           "(default 15)"),
     ("THAMQUYEN_MAX_CONNECTIONS", "max_connections", "open connections at most; more are closed "
                                                      "at once (default 2000)"),
     ("THAMQUYEN_PUBLIC_URL", "public_url", "the service's public base URL, e.g. https://thamquyen.example.vn "

@@ -126,11 +126,11 @@ class Plan:
     think: float = 3.0  # mean seconds a client reads an answer before the next request (0: none)
 
 
-def everyday_requests(c: httpx.AsyncClient, power: str, unit: str
+def everyday_requests(c: httpx.AsyncClient, power: str, unit: str | None
                       ) -> list[tuple[str, Callable[[], Awaitable[httpx.Response]]]]:
     """(kind, call) of the requests a client chooses from, each as likely as the others."""
     html = {"Accept": "text/html"}
-    asked = {"power": power, "in": unit, "at": AT}
+    asked = {"power": power, "at": AT} | ({"in": unit} if unit else {})
     return [
         ("who-holds", lambda: c.get("/api/who-holds", params=asked)),
         ("who-holds", lambda: c.get("/api/who-holds", params=asked)),
@@ -153,7 +153,8 @@ async def legit_client(number: int, plan: Plan, names: tuple[list[str], list[str
     async with httpx.AsyncClient(base_url=plan.url, timeout=30, trust_env=False, headers=headers) as c:
         await asyncio.sleep(rng.uniform(0, plan.think))  # people do not all start at once
         while time.monotonic() < stop:
-            kind, call = rng.choice(everyday_requests(c, rng.choice(powers), rng.choice(units)))
+            unit = rng.choice(units) if units else None
+            kind, call = rng.choice(everyday_requests(c, rng.choice(powers), unit))
             await timed(tally, kind, call)
             if plan.think:
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * plan.think)
@@ -263,14 +264,15 @@ async def worker_killer(plan: Plan, stop: float) -> int:
 
 
 async def find_names(url: str) -> tuple[list[str], list[str]]:
-    """Power and unit IRIs of the store, for the who-holds questions."""
+    """Power and unit IRIs of the store, for the who-holds questions (a store without units
+    is asked nationwide)."""
     found = []
     async with httpx.AsyncClient(base_url=url, timeout=60, trust_env=False) as c:
         for query, what in ((POWERS, "tq:Power"), (UNITS, "tq:AdministrativeUnit")):
             answer = await c.get("/sparql", params={"query": query}, headers=JSON)
             answer.raise_for_status()
             iris = [b[v]["value"] for b in answer.json()["results"]["bindings"] for v in b]
-            if not iris:
+            if not iris and what == "tq:Power":
                 raise RuntimeError(f"the store holds no {what}")
             found.append(iris)
     return found[0], found[1]
@@ -297,6 +299,53 @@ async def run_plan(plan: Plan) -> dict:
             "service_listener_connections": trap.connections,
             "undocumented_5xx": len(tally.undocumented), "undocumented_examples": tally.undocumented[:10],
             "requests": tally.summary()}
+
+
+AGENCIES = ("PREFIX tq: <https://w3id.org/thamquyen/ontology#> "
+            "SELECT ?a WHERE { ?a a tq:Agency } LIMIT 200")
+
+
+def subjects_document(n: int, powers: list[str], agencies: list[str], every: int = 10) -> str:
+    """N subjects in the public vocabulary, as a province posts them: one ủy quyền in `every`
+    (a power of the store, from one of its agencies to another, with its decision; 0: none),
+    the rest offices of its own with a name and a parent agency."""
+    rng = random.Random(n)
+    lines = ["@prefix tq: <https://w3id.org/thamquyen/ontology#> .",
+             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+             "@prefix u: <https://data.example.gov.vn/tinh/> ."]
+    for i in range(n):
+        if every and i % every == 0:
+            lines.append(f"u:uq-{i} a tq:Authorization ; tq:power <{rng.choice(powers)}> ; "
+                         f"tq:delegator <{rng.choice(agencies)}> ; tq:delegate <{rng.choice(agencies)}> ; "
+                         f'tq:instrument u:qd-{i} ; tq:validFrom "2024-01-01"^^xsd:date ; '
+                         f'tq:validUntil "2026-01-01"^^xsd:date .')
+        else:
+            lines.append(f'u:to-{i} skos:prefLabel "Tổ công tác {i}"@vi ; '
+                         f"tq:partOf <{rng.choice(agencies)}> .")
+    return "\n".join(lines) + "\n"
+
+
+async def time_validations(url: str, subjects: int, every: int = 10, rounds: int = 5) -> dict:
+    """POST one N-subject document `rounds` times, one after the other; seconds and statuses."""
+    async with httpx.AsyncClient(base_url=url, timeout=120, trust_env=False) as c:
+        found = []
+        for query in (POWERS, AGENCIES):
+            answer = await c.get("/sparql", params={"query": query}, headers=JSON)
+            answer.raise_for_status()
+            found.append([b[v]["value"] for b in answer.json()["results"]["bindings"] for v in b])
+        body = subjects_document(subjects, *found, every=every).encode("utf-8")
+        seconds, statuses = [], Counter()
+        load_before = os.getloadavg()
+        for _ in range(rounds):
+            started = time.monotonic()
+            answer = await c.post("/api/validate", content=body, headers={"Content-Type": "text/turtle"})
+            seconds.append(round(time.monotonic() - started, 3))
+            statuses[answer.status_code] += 1
+    return {"subjects": subjects, "authorizations_every": every, "kb": round(len(body) / 1024, 1),
+            "seconds": seconds,
+            "statuses": dict(statuses),
+            "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())]}
 
 
 def report(result: dict) -> str:
@@ -344,6 +393,12 @@ def add_parser(inner: argparse._SubParsersAction) -> None:
     a.add_argument("--sparql-workers", type=int, default=4,
                    help="SPARQL workers per web process of the server started here (default 4)")
     a.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    a.add_argument("--validate-subjects", type=int, metavar="N",
+                   help="instead of the load test: time POST /api/validate of an N-subject "
+                        "document, five times in a row")
+    a.add_argument("--authorizations-every", type=int, default=10, metavar="K",
+                   help="with --validate-subjects: one subject in K is an ủy quyền (default 10; "
+                        "0: only named offices)")
     a.set_defaults(handler=run_cli)
 
 
@@ -385,12 +440,23 @@ def run_cli(args: argparse.Namespace) -> int:
         plan = Plan(url=url.rstrip("/"), clients=args.clients, seconds=args.seconds,
                     attack=not args.no_attack, slow_headers=args.slow_headers, think=args.think,
                     server_pid=process.pid if process else None)
-        result = asyncio.run(run_plan(plan))
+        if args.validate_subjects:
+            result = asyncio.run(time_validations(plan.url, args.validate_subjects,
+                                                  args.authorizations_every))
+        else:
+            result = asyncio.run(run_plan(plan))
     finally:
         if process is not None:
             process.terminate()
             process.wait(timeout=60)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.validate_subjects:
+        ordered = sorted(result["seconds"])
+        sys.stdout.write(f"POST /api/validate, {result['subjects']} subjects, one ủy quyền in "
+                         f"{result['authorizations_every']} ({result['kb']} KB): "
+                         f"min {ordered[0]} s, median {ordered[len(ordered) // 2]} s, max {ordered[-1]} s; "
+                         f"statuses {result['statuses']}; load average {result['load_average']}\n")
+        return 0 if set(result["statuses"]) == {200} else 1
     sys.stdout.write(report(result))
     return 1 if result["undocumented_5xx"] or result["service_listener_connections"] else 0
