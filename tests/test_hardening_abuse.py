@@ -1,5 +1,6 @@
-"""The load-and-abuse test at CI scale: 10 clients for 12 s against a real `thamquyen serve`
-(small data) while every attack of `thamquyen bench abuse` runs, workers killed included.
+"""The load-and-abuse test at CI scale: 10 clients (think time 0.5 s) for 12 s against a real
+`thamquyen serve` with two web processes (small data) while every attack of `thamquyen bench
+abuse` runs, workers killed included.
 The full scale (100 clients, 60 s, national data) is the benchmark; see docs/service.md."""
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ def test_mixed_traffic_under_attack(mini_home, tmp_path, monkeypatch):
     monkeypatch.setenv("THAMQUYEN_HOME", str(mini_home))
     for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    process, url = start_server([], tmp_path / "work")
+    process, url = start_server([], tmp_path / "work", ["--web-processes", "2"])
     try:
         result = asyncio.run(run_plan(Plan(url=url, clients=10, seconds=12, slow_headers=100,
-                                           server_pid=process.pid)))
+                                           server_pid=process.pid, think=0.5)))
     finally:
         process.terminate()
         process.wait(timeout=60)

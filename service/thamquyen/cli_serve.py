@@ -77,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sparql-workers", type=int,
                    help=say("số tiến trình chạy truy vấn /sparql (mặc định 2)",
                             "worker processes for /sparql (default 2)"))
+    p.add_argument("--web-processes", type=int,
+                   help=say("số tiến trình web trên kho nhúng, mỗi tiến trình có tiến trình truy "
+                            "vấn và giới hạn riêng (mặc định 1)",
+                            "web processes on the embedded store, each with its own workers and "
+                            "limits (default 1)"))
     p.add_argument("--refresh-interval", type=float,
                    help=say("số giây giữa hai lần kiểm tra dấu vân tay của kho từ xa; khi đổi, "
                             "chỉ mục mới được thay vào mà không dừng dịch vụ (mặc định 30, 0: không)",
@@ -153,7 +158,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
-    from .api.server import server_config
+    from .api.server import serve_in_processes, server_config
     from .kb import open_kb
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
@@ -165,7 +170,8 @@ def run_serve(args: argparse.Namespace) -> int:
         validation_timeout=getattr(args, "validation_timeout", None),
         max_validate_triples=getattr(args, "max_validate_triples", None),
         max_blank_depth=getattr(args, "max_blank_depth", None),
-        auth=args.auth, graph=args.graph, refresh_interval=args.refresh_interval)
+        auth=args.auth, graph=args.graph, refresh_interval=args.refresh_interval,
+        web_processes=getattr(args, "web_processes", None))
     if settings.endpoint and settings.paths:
         raise InputError("với kho từ xa, hãy nạp tệp thêm bằng `thamquyen load`, không phải `serve`.",
                          "with a remote store, load extra files with `thamquyen load`, not `serve`.")
@@ -176,6 +182,9 @@ def run_serve(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"Cảnh báo: chưa kết nối được kho dữ liệu, sẽ thử lại khi có yêu cầu — "
               f"the store is not reachable yet, retrying on requests: {exc}", file=sys.stderr)
+    if settings.web_processes > 1 and kb is not None and not settings.endpoint:
+        serve_in_processes(settings, kb, settings.web_processes, args.log_level)
+        return EXIT_OK
     app = create_app(settings, kb)
     uvicorn.Server(server_config(app, settings, args.log_level)).run()
     return EXIT_OK

@@ -8,7 +8,8 @@ nothing; /sparql passes its gate in the router, after the checks that refuse a q
   the query deadline also ends in 503 `busy`.
 * named — /api/queries/{name}: the same, on the named queries' own workers (`named_workers`),
   so a flood of /sparql never queues them.
-* validation — POST /api/validate: one running, a few waiting, the rest 503 `busy`.
+* validation — POST /api/validate: as many running as there are validation workers, four
+  waiting, the rest 503 `busy`.
 * page — /id/…: four rendered at once, more waiting; so slow pages cannot take every thread.
 
 Each gate also caps the requests one client address has inside it (`client_queries`; 429
@@ -101,7 +102,8 @@ def gates(settings: Settings) -> dict[str, Gate]:
             "page": Gate(PAGE_SLOTS, 8 * PAGE_SLOTS, max(8, per_client), settings.timeout),
             "named": Gate(max(1, settings.named_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout),
-            "validate": Gate(1, 4, per_client, settings.timeout)}
+            "validate": Gate(max(1, settings.validation_workers), 4, per_client,
+                             settings.validation_timeout)}
 
 
 def gate_name(scope: Scope) -> str | None:

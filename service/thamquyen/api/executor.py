@@ -117,8 +117,10 @@ class WorkerPool:
     A worker that cannot be started (no file descriptors, no memory) is retried in the
     background with a growing pause until it starts; meanwhile `problem()` says why."""
 
-    def __init__(self, location: Path, size: int, timeout: float, memory_mb: int = 0):
+    def __init__(self, location: Path, size: int, timeout: float, memory_mb: int = 0,
+                 module: str = "thamquyen.api.worker", nice: int = worker.NICE):
         self.location, self.timeout, self.memory_mb = str(location), timeout, memory_mb
+        self.module, self.nice = module, nice  # the worker program (queries or validations)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
         self.live: set[_Worker] = set()
@@ -132,12 +134,12 @@ class WorkerPool:
                 self._refill()
 
     def _start(self) -> _Worker:
-        """A fresh `python -m thamquyen.api.worker` talking over a socket pair."""
+        """A fresh `python -m MODULE` (a worker) talking over a socket pair."""
         mine, theirs = socket.socketpair()
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "thamquyen.api.worker", str(theirs.fileno()), self.location,
-                 str(self.memory_mb)],
+                [sys.executable, "-m", self.module, str(theirs.fileno()), self.location,
+                 str(self.memory_mb), str(self.nice)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 env={**os.environ, "RUST_BACKTRACE": "0"})  # one line per crash in the log
         except BaseException:
@@ -200,11 +202,16 @@ class WorkerPool:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Run on an idle worker; past the deadline the worker is killed (503 timeout)."""
+        return _answer(self.call(asdict(job)))
+
+    def call(self, payload: dict) -> tuple:
+        """The worker's raw answer to one job; past the deadline (waiting for a worker
+        included) the worker is killed and QueryFailed("timeout") raised."""
         deadline = time.monotonic() + self.timeout
         for _attempt in range(3):
             w = self._take()
             try:
-                w.conn.send(asdict(job))
+                w.conn.send(payload)
             except (BrokenPipeError, OSError):
                 self._replace(w)  # it died while idle: the query never ran, try another
                 continue
@@ -228,7 +235,7 @@ class WorkerPool:
                 if time.monotonic() > deadline:
                     raise QueryFailed("busy", "every SPARQL worker is busy") from None
 
-    def _wait(self, w: _Worker, deadline: float) -> QueryAnswer:
+    def _wait(self, w: _Worker, deadline: float) -> tuple:
         try:
             ready = w.conn.poll(max(0.0, deadline - time.monotonic()))
             raw = w.conn.recv() if ready else None
@@ -245,7 +252,7 @@ class WorkerPool:
             self._replace(w)
             raise QueryFailed("timeout")
         self.idle.put(w)
-        return _answer(raw)
+        return raw
 
     def close(self) -> None:
         """Ask every worker to stop, then kill what is left."""
@@ -408,12 +415,12 @@ def _capped(job: QueryJob, media: str, body: bytes, truncated: bool) -> tuple:
 
 
 def make_executor(store: object, remote: RemoteSettings | None, timeout: float,
-                  workers: int, memory_mb: int = 0) -> Executor:
-    """The executor that fits the store."""
+                  workers: int, memory_mb: int = 0, nice: int = worker.NICE) -> Executor:
+    """The executor that fits the store (`nice`: the CPU priority of worker processes)."""
     if remote is not None:
         return RemoteExecutor(remote, timeout)
     if isinstance(store, EmbeddedStore) and store.location is not None:
-        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb)
+        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb, nice=nice)
     if isinstance(store, EmbeddedStore):
         log.warning("in-memory store: /sparql timeouts are soft (the query is not stopped)")
         return ThreadExecutor(store.store, timeout)

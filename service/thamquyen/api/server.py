@@ -11,14 +11,26 @@ new one is closed at once. A production deployment still belongs behind a revers
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import logging
+import os
+import signal
+import socket
+import threading
+import time
 from typing import Any
 
 import h11
+import pyoxigraph as ox
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ..kb import KB
+from ..store import EmbeddedStore
 from .settings import Settings
+
+log = logging.getLogger("thamquyen.api")
 
 BAD_REQUEST = json.dumps({"error": "bad_request",
                           "detail": "yêu cầu HTTP không hợp lệ hoặc dòng/tiêu đề quá dài (tối đa 64 KB); "
@@ -122,3 +134,65 @@ def server_config(app: Any, settings: Settings, log_level: str = "info") -> uvic
         # admission gates answer far earlier for heavy requests
         limit_concurrency=settings.max_connections + 1, timeout_graceful_shutdown=5,
         server_header=False)
+
+
+def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: str = "info") -> None:
+    """Run `processes` web processes on one listening socket (the embedded store).
+
+    They are forked once the knowledge base has been read, so its memory is shared until a
+    process writes to it; each reopens the store read-only and starts its own SPARQL and
+    validation workers. A web process that dies is replaced; SIGTERM or SIGINT stops them all.
+    Why: one Python process runs one request at a time (the GIL), so on several processors
+    a slow page would hold up the quick lookups queued behind it."""
+    listening = server_config(None, settings, log_level).bind_socket()
+    gc.freeze()  # the knowledge base's objects stay shared: the collector never writes them
+    children: set[int] = set()
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.set()
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in range(processes):
+        children.add(_fork(settings, kb, listening, log_level))
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        children.discard(pid)
+        if not stopping.is_set():
+            log.warning("web process %s ended (status %s); starting another", pid, status)
+            time.sleep(1)
+            children.add(_fork(settings, kb, listening, log_level))
+    listening.close()
+
+
+def _fork(settings: Settings, kb: KB, listening: socket.socket, log_level: str) -> int:
+    """Start one web process; its pid (in the child: serve until told to stop, then exit)."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
+        _reopen(kb)
+        from .app import create_app
+
+        uvicorn.Server(server_config(create_app(settings, kb), settings, log_level)).run(
+            sockets=[listening])
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _reopen(kb: KB) -> None:
+    """A store handle of this process's own (RocksDB handles are not shared across fork)."""
+    store = kb.store
+    if isinstance(store, EmbeddedStore) and store.location is not None:
+        store.store = ox.Store.read_only(str(store.location / "oxigraph"))
+        store.lock = threading.Lock()

@@ -34,6 +34,8 @@ class Settings:
     yasgui_dir: Path | None = None
     sparql_queue: int = 16
     named_workers: int = 1
+    validation_workers: int = 1
+    web_processes: int = 1
     client_queries: int = 4
     max_query_kb: float = 256.0
     max_query_depth: int = 100
@@ -41,7 +43,7 @@ class Settings:
     worker_memory_mb: int = 2048
     header_timeout: float = 10.0
     body_timeout: float = 60.0
-    keep_alive: float = 5.0
+    keep_alive: float = 15.0  # above the 5 s clients keep idle connections: no close race
     max_connections: int = 2000
     public_url: str | None = None
     auth: str = "basic"
@@ -104,6 +106,12 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
                                                    "the embedded store (default 2)"),
     ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
                                                  "queries on the embedded store (default 1)"),
+    ("THAMQUYEN_WEB_PROCESSES", "web_processes", "web processes answering requests on the "
+                                                 "embedded store, each with its own workers "
+                                                 "and admission limits (default 1)"),
+    ("THAMQUYEN_VALIDATION_WORKERS", "validation_workers", "worker processes that run POST "
+                                                           "/api/validate on the embedded store "
+                                                           "(default 1)"),
     ("THAMQUYEN_SPARQL_QUEUE", "sparql_queue", "queries that may wait for a free worker; more "
                                                "get 503 busy at once (default 16)"),
     ("THAMQUYEN_CLIENT_QUERIES", "client_queries", "queries (/sparql, named queries, validation) "
@@ -119,7 +127,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_BODY_TIMEOUT", "body_timeout", "seconds a client has to send the whole request "
                                                "(default 60)"),
     ("THAMQUYEN_KEEP_ALIVE", "keep_alive", "seconds an idle kept-alive connection stays open "
-                                           "(default 5)"),
+                                           "(default 15)"),
     ("THAMQUYEN_MAX_CONNECTIONS", "max_connections", "open connections at most; more are closed "
                                                      "at once (default 2000)"),
     ("THAMQUYEN_PUBLIC_URL", "public_url", "the service's public base URL, e.g. https://thamquyen.example.vn "

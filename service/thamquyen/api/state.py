@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
+from . import worker
 from .executor import Executor, WorkerPool, make_executor
 from .settings import Settings, find_yasgui
 
@@ -33,12 +34,13 @@ class ServiceState:
         self._own_kb = kb is None
         self._executor: Executor | None = None
         self._named_executor: Executor | None = None
+        self._validation_pool: WorkerPool | None = None
         self._shapes: rdflib.Graph | None = None
         self._lock = threading.Lock()
         self._count: tuple[float, int] | None = None
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.yasgui_dir = find_yasgui(settings)
-        # SHACL validations run one at a time: the rest of the API stays free.
+        # SHACL validations in this process (remote or in-memory store) run one at a time.
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.Lock()
@@ -114,8 +116,24 @@ class ServiceState:
                 if self._named_executor is None:
                     s = self.settings
                     self._named_executor = make_executor(self.store, None, s.query_timeout,
-                                                         s.named_workers, s.worker_memory_mb)
+                                                         s.named_workers, s.worker_memory_mb,
+                                                         nice=worker.NAMED_NICE)
         return self._named_executor
+
+    def validation_pool(self) -> WorkerPool | None:
+        """The validation worker processes over the persistent embedded store (started on
+        first use); None for a remote or in-memory store, validated in this process."""
+        store = None if self.settings.remote else self.store
+        if not isinstance(store, EmbeddedStore) or store.location is None:
+            return None
+        if self._validation_pool is None:
+            with self._lock:
+                if self._validation_pool is None:
+                    s = self.settings
+                    self._validation_pool = WorkerPool(
+                        store.location / "oxigraph", s.validation_workers, s.validation_timeout,
+                        s.worker_memory_mb, module="thamquyen.api.validator")
+        return self._validation_pool
 
     def query_problem(self) -> str | None:
         """Why queries cannot run now (no worker, store folder gone), or None; for /health."""
@@ -158,11 +176,19 @@ class ServiceState:
         self._count = (now, count)
         return count
 
+    def counted(self) -> bool:
+        """True when /health needs no store access: the embedded store's count is known."""
+        return (self._kb is not None and self._count is not None
+                and isinstance(self._kb.store, EmbeddedStore))
+
     def start(self) -> None:
         """Open what can be opened now; a store that is down is retried on the next request."""
         try:
             self.executor()
             self.named_executor()
+            self.validation_pool()
+            if not self.settings.remote:
+                self.triple_count()  # counted now, not by the first /health (1 s at 3M)
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
         if self.settings.remote is not None and self.settings.refresh_interval > 0:
@@ -173,10 +199,10 @@ class ServiceState:
     def close(self) -> None:
         """Stop the refresh thread and the workers, release the store."""
         self._stop.set()
-        for executor in (self._executor, self._named_executor):
+        for executor in (self._executor, self._named_executor, self._validation_pool):
             if executor is not None:
                 executor.close()
-        self._executor = self._named_executor = None
+        self._executor = self._named_executor = self._validation_pool = None
         if self._own_kb and self._kb is not None:
             self._kb.store.close()
             self._kb = None

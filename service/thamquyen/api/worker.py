@@ -8,13 +8,18 @@ Before it opens the store the process leaves the network (a network namespace of
 no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
 so this is what makes federation impossible even for a query the checks did not catch.
 Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
+It runs at a lower CPU priority (nice) than the web process: when runaway queries take every
+processor, lookups, pages and /health still get theirs at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import os
 import resource
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -24,6 +29,8 @@ from .queryguard import QueryRefused, federation_refused, parsed_service
 from .results import render
 
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+NICE = 10  # CPU weight about a tenth of the web process's when both want a processor
+NAMED_NICE = 5  # the named queries' workers: a third (their queries are the catalog's own)
 
 
 def no_network() -> bool:
@@ -38,6 +45,12 @@ def limit_memory(megabytes: int) -> None:
     if megabytes > 0:
         cap = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def lower_priority(nice: int = NICE) -> None:
+    """Run below the web process (nice), so heavy work never starves the light requests."""
+    with contextlib.suppress(OSError):
+        os.nice(nice)
 
 
 def dataset_options(job: dict) -> dict[str, Any]:
@@ -77,10 +90,11 @@ def run_job(store: ox.Store, job: dict) -> tuple:
     return ("ok", media, body, truncated)
 
 
-def serve(conn: Connection, location: str) -> None:
-    """The worker's loop: a job dict in, an answer tuple out; None or a closed pipe ends it."""
+def serve(conn: Connection, location: str,
+          handle: Callable[[ox.Store, dict], tuple] = run_job) -> None:
+    """The worker's loop: a job dict in, `handle`'s answer tuple out; None or a closed pipe
+    ends it. The store is opened read-only on the first job."""
     store = None
-    parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
     try:
         conn.send("ready")
     except (BrokenPipeError, OSError):
@@ -95,7 +109,7 @@ def serve(conn: Connection, location: str) -> None:
         try:
             if store is None:
                 store = ox.Store.read_only(location)
-            answer = run_job(store, job)
+            answer = handle(store, job)
         except MemoryError:
             answer = ("too_large", "memory")
         except Exception as exc:  # reported to the parent as a failed query, never raised
@@ -108,11 +122,13 @@ def serve(conn: Connection, location: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """python -m thamquyen.api.worker SOCKET_FD STORE_PATH [MEMORY_MB]"""
+    """python -m thamquyen.api.worker SOCKET_FD STORE_PATH [MEMORY_MB [NICE]]"""
     if not no_network():
         print("thamquyen worker: cannot leave the network (no network namespace); "
               "SERVICE is refused by the query checks only", file=sys.stderr)
     limit_memory(int(argv[3]) if len(argv) > 3 else 0)
+    lower_priority(int(argv[4]) if len(argv) > 4 else NICE)
+    parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
     serve(Connection(int(argv[1])), argv[2])
 
 

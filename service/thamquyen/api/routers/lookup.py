@@ -131,7 +131,8 @@ async def health(request: Request) -> JSONResponse:
                 "version": __version__}
 
     try:
-        body = await run_in_threadpool(work)
+        # answered on the event loop when nothing is read (no thread to wait for under load)
+        body = work() if state.counted() else await run_in_threadpool(work)
         problem = state.query_problem()
         if problem:
             raise StoreError(problem)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-import unicodedata
-from collections import defaultdict
-from collections.abc import Sequence
 
 import httpx
 import pyoxigraph as ox
@@ -14,20 +12,22 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from ...incremental import validate_change
-from ...rdfio import TooManyTriples, parse_turtle_text
+from ...rdfio import InputError
 from ...store import EmbeddedStore, StoreError
 from ..body import decode_utf8, media_type, read_body
 from ..errors import ApiError, responses
+from ..executor import QueryFailed
 from ..models import ValidationReport
+from ..settings import Settings
 from ..state import ServiceState, service
+from ..validator import SOURCE_NAME, check, job
+from .sparql import refusal
 
 router = APIRouter()
+log = logging.getLogger("thamquyen.api")
 
 TURTLE_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
                 "application/octet-stream", ""}
-SOURCE_NAME = "tài liệu gửi lên"
-LENIENT_BYTES = 1024 * 1024  # rdflib's lenient second parse only for documents up to 1 MB
 BODY_DOC = {"requestBody": {"required": True, "content": {"text/turtle": {"schema": {
     "type": "string", "example": "@prefix tq: <https://w3id.org/thamquyen/ontology#> .\n"
                                 "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
@@ -60,31 +60,6 @@ def _copy_remote(state: ServiceState) -> ox.Store:
     return copy
 
 
-def blank_depth(triples: Sequence[ox.Triple]) -> int:
-    """The deepest nesting of blank nodes (`[ :p [ :p [ … ] ] ]`): the longest chain of blank
-    nodes each the object of the one before, in linear time (a cycle does not count)."""
-    children: dict[ox.BlankNode, list[ox.BlankNode]] = defaultdict(list)
-    parents: dict[ox.BlankNode, int] = defaultdict(int)
-    nodes: set[ox.BlankNode] = set()
-    for t in triples:
-        for term in (t.subject, t.object):
-            if isinstance(term, ox.BlankNode):
-                nodes.add(term)
-        if isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.BlankNode):
-            children[t.subject].append(t.object)
-            parents[t.object] += 1
-    depth = {n: 1 for n in nodes if not parents[n]}
-    todo = list(depth)
-    while todo:
-        node = todo.pop()
-        for child in children[node]:
-            depth[child] = max(depth.get(child, 0), depth[node] + 1)
-            parents[child] -= 1
-            if not parents[child]:
-                todo.append(child)
-    return max(depth.values(), default=0)
-
-
 def too_complex(depth: int, limit: int) -> ApiError:
     """The 413 for a document whose blank nodes nest too deep."""
     return ApiError(413, "too_complex",
@@ -103,36 +78,64 @@ def timed_out(seconds: float) -> ApiError:
                     "or run `thamquyen validate` locally.")
 
 
-def parse_document(state: ServiceState, text: str) -> list[ox.Triple]:
-    """One parse of the posted text, within the triple and nesting limits (413 beyond)."""
-    settings = state.settings
-    try:
-        posted = parse_turtle_text(unicodedata.normalize("NFC", text), SOURCE_NAME,
-                                   limit=settings.max_validate_triples,
-                                   lenient=len(text) <= LENIENT_BYTES)
-    except TooManyTriples as exc:
-        raise ApiError(413, "too_large", exc.vi, exc.en) from exc
-    depth = blank_depth(posted)
-    if depth > settings.max_blank_depth:
-        raise too_complex(depth, settings.max_blank_depth)
-    return posted
+def refused(raw: tuple, settings: Settings) -> ApiError:
+    """The error answer for a document the worker refused (size, nesting, memory)."""
+    kind = raw[0]
+    if kind == "too_complex":
+        return too_complex(raw[1], settings.max_blank_depth)
+    if kind == "too_large" and len(raw) == 3:
+        return ApiError(413, "too_large", raw[1], raw[2])
+    if kind == "too_large":
+        return ApiError(413, "too_large",
+                        "kiểm tra tài liệu này cần nhiều bộ nhớ hơn mức cho phép; hãy chia nhỏ tài liệu.",
+                        "validating this document needs more memory than allowed; split it.")
+    log.warning("validation failed: %s", raw[1:])
+    return ApiError(503, "validation_failed", f"không kiểm tra được tài liệu: {raw[1]}",
+                    f"the document could not be validated: {raw[1]}")
 
 
-def validate_document(state: ServiceState, text: str, deadline: float | None = None) -> dict:
-    """Parse (400 with the line on a syntax error, 413 over the limits), then validate the
-    nodes the document touches against the stored data plus the document
-    (thamquyen.incremental); validations run one at a time, a wait past the deadline is a 503."""
-    posted = parse_document(state, text)
-    if not posted:
-        return {"conforms": True, "fails": False, "results": []}
+def pool_failure(exc: QueryFailed, settings: Settings) -> ApiError:
+    """The error answer when the validation worker gave no answer."""
+    if exc.kind == "timeout":
+        return timed_out(settings.validation_timeout)
+    if exc.kind == "too_large":  # the worker died over its memory cap
+        return refused(("too_large",), settings)
+    return refusal(exc.kind, exc.message) if exc.kind == "unavailable" else ApiError(
+        503, "busy", "máy chủ đang bận kiểm tra các tài liệu khác; hãy thử lại sau.",
+        "the server is busy validating other documents; try again later.")
+
+
+def validate_here(state: ServiceState, task: dict, deadline: float | None) -> tuple:
+    """Remote or in-memory store: validate in this process, one at a time (a wait past the
+    deadline is a 503)."""
     wait = -1 if deadline is None else max(0.0, deadline - time.monotonic())
     if not state.validation_slots.acquire(timeout=wait):
         raise timed_out(state.settings.validation_timeout)
     try:
-        report = validate_change(posted, base_graph(state), state.shapes())
+        return check(base_graph(state), task, state.shapes())
     finally:
         state.validation_slots.release()
-    return report.as_json()
+
+
+def validate_document(state: ServiceState, text: str, deadline: float | None = None) -> dict:
+    """Parse once (400 with the line on a syntax error, 413 over the limits), then validate
+    the nodes the document touches against the stored data plus the document — in a worker
+    process on the persistent embedded store (killed at the deadline), here otherwise."""
+    settings = state.settings
+    task = job(text, settings.max_validate_triples, settings.max_blank_depth)
+    pool = state.validation_pool()
+    if pool is None:
+        raw = validate_here(state, task, deadline)
+    else:
+        try:
+            raw = pool.call(task)
+        except QueryFailed as exc:
+            raise pool_failure(exc, settings) from None
+    if raw[0] == "syntax":
+        raise InputError(raw[1], raw[2])  # its text names the line already
+    if raw[0] != "ok":
+        raise refused(raw, settings)
+    return raw[1]
 
 
 @router.post("/api/validate", tags=["kiểm tra — validation"], response_model=None,
