@@ -23,8 +23,8 @@ TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 ID = "https://w3id.org/thamquyen/id/"
 
 TARGET_POWERS, TARGET_SECTORS = 100, 10
-FLOOR_POWERS, FLOOR_SECTORS = 56, 14
-TARGET_DELEGATIONS, FLOOR_DELEGATIONS = 20, 6
+FLOOR_POWERS, FLOOR_SECTORS = 95, 17
+TARGET_DELEGATIONS, FLOOR_DELEGATIONS = 20, 21
 # The files written for issue 13 (their conferrals must all cite Vietnamese text).
 COVERAGE_FILES = [
     "nd-23-2015-nd-cp.ttl",
@@ -41,6 +41,26 @@ COVERAGE_FILES = [
     "luat-nuoi-con-nuoi-52-2010-qh12.ttl",
     "luat-khieu-nai-02-2011-qh13.ttl",
     "luat-xu-ly-vi-pham-hanh-chinh-15-2012-qh13.ttl",
+    "luat-bao-ve-moi-truong-55-2014-qh13.ttl",
+    "luat-chan-nuoi-32-2018-qh14.ttl",
+    "luat-de-dieu-79-2006-qh11.ttl",
+    "luat-nguoi-khuyet-tat-51-2010-qh12.ttl",
+    "luat-phong-chong-bao-luc-gia-dinh-02-2007-qh12.ttl",
+    "luat-phong-chong-bao-luc-gia-dinh-13-2022-qh15.ttl",
+    "luat-thi-dua-khen-thuong-06-2022-qh15.ttl",
+    "luat-thi-dua-khen-thuong-15-2003-qh11.ttl",
+    "luat-thu-y-79-2015-qh13.ttl",
+    "luat-tiep-cong-dan-42-2013-qh13.ttl",
+    "luat-to-cao-25-2018-qh14.ttl",
+    "luat-xay-dung-50-2014-qh13.ttl",
+    "nd-140-2025-nd-cp.ttl",
+    "nd-168-2025-nd-cp.ttl",
+    "nd-189-2025-nd-cp.ttl",
+    "nd-30-2017-nd-cp.ttl",
+    "nd-49-2026-nd-cp.ttl",
+    "nd-91-2017-nd-cp.ttl",
+    "nd-94-2019-nd-cp.ttl",
+    "tt-01-2019-tt-bldtbxh.ttl",
 ]
 COUNT_QUERY = """
 PREFIX tq: <https://w3id.org/thamquyen/ontology#>
@@ -182,10 +202,25 @@ def test_shipped_delegations_count() -> None:
     assert len(found) >= FLOOR_DELEGATIONS, len(found)
 
 
-@pytest.mark.xfail(reason="issue 13 target not reached: fewer than 20 real delegations verified",
-                   strict=False)
 def test_shipped_delegations_target() -> None:
     delegations = _parse(sorted((ROOT / "data" / "delegations").glob("*.ttl")))
     kinds = (TQ.Authorization, TQ.Decentralization)
     found = {d for k in kinds for d in delegations.subjects(predicate=None, object=k)}
     assert len(found) >= TARGET_DELEGATIONS, len(found)
+
+
+UNTEXTED_QUERY = """
+PREFIX tq: <https://w3id.org/thamquyen/ontology#>
+SELECT DISTINCT ?basis WHERE {
+  ?c a tq:Conferral ; tq:legalBasis ?basis .
+  FILTER NOT EXISTS { ?basis tq:text ?text FILTER(langMatches(lang(?text), "vi")) }
+}
+"""
+
+
+@pytest.mark.xfail(reason="issue 13: 34 provisions that conferrals cite have no Vietnamese text yet "
+                          "(their wording was only found paraphrased; each file's header says so)",
+                   strict=False)
+def test_every_conferral_cites_vietnamese_text(graph: Graph) -> None:
+    untexted = sorted(str(row.basis) for row in graph.query(UNTEXTED_QUERY))
+    assert not untexted, untexted
