@@ -423,3 +423,53 @@ def test_cli_query_list(home, capsys):
         assert name in out
     code, out, _ = run_cli(capsys, "query", "--list", "--format", "json")
     assert {q["name"] for q in json.loads(out)} >= REQUIRED
+
+
+# ---------------------------------------------------------------- who-holds without LATERAL
+
+SIMPLE_SAMPLE = 60  # of the ~3,500 fixture combinations (all of them: tests/fixtures, ~10 min)
+
+
+def who_holds_sample(kb, size: int = SIMPLE_SAMPLE) -> list[tuple[str, str | None, str]]:
+    """The named who-holds examples and a seeded sample of every fixture combination."""
+    import random
+
+    from test_engine import fixture_combos
+
+    named = [(F + "power/dang-ky-dat-dai", F + "unit/99101", "2024-06-01"),
+             (F + "power/quan-ly-ben-do", None, "2024-06-01"),
+             (F + "power/tham-dinh-du-an", F + "unit/99201", "2023-07-01"),
+             (F + "power/bien-quang-cao", F + "unit/99201", "2024-06-01"),
+             (F + "power/khai-thac-cat", F + "unit/99201", "2021-12-31")]
+    return named + random.Random(15).sample(fixture_combos(kb), size)
+
+
+def simple_differences(store, kb, name: str = "who-holds-simple",
+                       size: int = SIMPLE_SAMPLE) -> list[tuple]:
+    """The sample questions whose rows (holder, chain) differ from the engine's answer."""
+    from test_engine import engine_chains
+
+    differences = []
+    for power, unit, day in who_holds_sample(kb, size):
+        params = {"power": power, "at": day, **({"in": unit} if unit else {})}
+        found = {(str(r["holder"]), str(r["chain"])) for r in run_named(store, name, params, kb)[1]}
+        if found != engine_chains(kb, power, unit, day):
+            differences.append((power, unit, day, found))
+    return differences
+
+
+def test_who_holds_simple_agrees_with_the_engine(kb):
+    assert get("who-holds").without_lateral == "who-holds-simple"
+    assert get("who-holds-simple").inline
+    assert not simple_differences(kb.store, kb)
+
+
+def test_inline_parameters_are_escaped_terms_and_a_missing_one_names_nothing():
+    from thamquyen.catalog import inline_text
+
+    text = inline_text(get("who-holds-simple"), {
+        "_power": rdflib.URIRef(F + "power/x"), "_at": rdflib.Literal("2024-06-01",
+                                                                      datatype=rdflib.XSD.date)})
+    assert "?_" not in text and f"<{F}power/x>" in text and "<urn:x-thamquyen:none>" in text
+    with pytest.raises(InputError):
+        inline_text(get("who-holds-simple"), {"_power": rdflib.URIRef("x:a> } DROP ALL {")})

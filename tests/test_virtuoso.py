@@ -25,6 +25,7 @@ from thamquyen.store import RemoteSettings
 
 pytestmark = pytest.mark.remote
 GRAPH = "https://example.org/thamquyen-virtuoso"
+FIXTURE = "https://example.org/thamquyen-fixture/"
 ENGINE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "engine"
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -170,14 +171,23 @@ def test_serve_on_virtuoso(virtuoso, mini_home, tmp_path):
         stop(process)
 
 
-def test_named_who_holds_needs_lateral(virtuoso, mini_home, capsys):
-    """Virtuoso has no LATERAL: `query who-holds` says the store refused it (exit 2)."""
-    assert load(virtuoso, mini_home) == 0
-    capsys.readouterr()
+def test_named_who_holds_on_virtuoso_is_the_portable_query(virtuoso, fixture_home, capsys):
+    """Virtuoso has no LATERAL: `query who-holds` runs who-holds-simple there, with the engine's
+    holders and chains on the named examples and a sample of the fixture combinations."""
+    from test_queries import simple_differences
+    from thamquyen.kb import open_kb
+    from thamquyen.store import RemoteStore
+
+    assert load(virtuoso, fixture_home, str(ENGINE_FIXTURES)) == 0
+    store = RemoteStore(virtuoso.remote())
+    assert store.has_lateral() is False
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("THAMQUYEN_HOME", str(mini_home))
-        code = main(["query", "who-holds", "-p", f"power={POWER_ONE}", "-p", "at=2024-05-01",
-                     "--endpoint", virtuoso.query_url, "--graph", GRAPH])
-    assert code == 2
-    err = capsys.readouterr().err
-    assert "từ chối truy vấn" in err and "LATERAL" in err and "Traceback" not in err
+        patch.setenv("THAMQUYEN_HOME", str(fixture_home))
+        local = open_kb([ENGINE_FIXTURES], persistent=False)
+        assert not simple_differences(store, local, "who-holds", size=0)  # 5 named; seconds each
+        capsys.readouterr()
+        code = main(["query", "who-holds", "-p", "power=" + FIXTURE + "power/dang-ky-dat-dai",
+                     "-p", "at=2024-06-01", "-p", "in=" + FIXTURE + "unit/99101",
+                     "--endpoint", virtuoso.query_url, "--graph", GRAPH, "--format", "csv"])
+    assert code == 0
+    assert FIXTURE + "post/pho-chu-tich-ubnd-99101" in capsys.readouterr().out

@@ -3,8 +3,10 @@
 Each file is one documented question legal staff ask. Its header (comment lines starting with
 `#+`, YAML once the `#+` is removed) gives `summary` (vi, en), `description`, `question` (in
 Vietnamese), `params` and `tags`. A parameter `name` appears in the SPARQL as `?_name` (the BASIL
-convention) and is bound only through Store.select(query, bindings) — a VALUES block — never
-pasted into the text.
+convention) and is bound only through Store.select(query, bindings) — a VALUES block — or, for a
+query whose header says `binding: inline`, written into the text as the same escaped SPARQL term
+(inline_text). A header `without-lateral: NAME` names the query run instead on a store without
+LATERAL (for_store).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rdflib.term import Node
 from . import paths
 from .namespaces import PREFIXES
 from .rdfio import InputError
-from .sparql import strip_comments
+from .sparql import strip_comments, term_to_sparql
 from .store import Row, Store
 
 if TYPE_CHECKING:
@@ -68,6 +70,8 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     text: str = ""
+    inline: bool = False  # parameters written into the text, not a VALUES block
+    without_lateral: str | None = None  # the query to run on a store without LATERAL
 
     def param(self, name: str) -> Param | None:
         """The parameter with this name, if declared."""
@@ -133,7 +137,9 @@ def parse_query(name: str, text: str, source: str = "") -> NamedQuery:
     return NamedQuery(name=name, summary={k: str(v) for k, v in summary.items()},
                       description=str(header.get("description") or "").strip(),
                       question=str(header.get("question") or "").strip(), params=params,
-                      tags=[str(t) for t in header.get("tags") or []], text=text)
+                      tags=[str(t) for t in header.get("tags") or []], text=text,
+                      inline=header.get("binding") == "inline",
+                      without_lateral=_scalar(header.get("without-lateral")))
 
 
 @lru_cache(maxsize=8)
@@ -294,13 +300,32 @@ def run_named(store: Store, query: NamedQuery | str, params: Mapping[str, str | 
     """Run a named query with string parameters; (variables in SELECT order, rows of RDF terms)."""
     if isinstance(query, str):
         query = get(query)
+    query = for_store(store, query)
     bindings = bindings_for(query, params, kb)
-    rows = store.select(query.text, bindings)
+    text, bound = (inline_text(query, bindings), None) if query.inline else (query.text, bindings)
+    rows = store.select(text, bound)
     variables = select_variables(query.text)
     if not variables:
         for row in rows:
             variables.extend(v for v in row if v not in variables)
     return variables, rows
+
+
+def for_store(store: Store, query: NamedQuery) -> NamedQuery:
+    """The query itself, or its `without-lateral` version when the store has no LATERAL."""
+    if query.without_lateral is None or getattr(store, "has_lateral", lambda: True)():
+        return query
+    return get(query.without_lateral)
+
+
+def inline_text(query: NamedQuery, bindings: Mapping[str, Node]) -> str:
+    """The query's text with each `?_name` replaced by its bound term (escaped as in a VALUES
+    block); an optional parameter not given becomes <urn:x-thamquyen:none>, which names nothing."""
+    def term(match: re.Match) -> str:
+        bound = bindings.get(f"_{match.group(1)}")
+        return "<urn:x-thamquyen:none>" if bound is None else term_to_sparql(bound)
+
+    return _PARAM_VAR.sub(term, strip_comments(query.text))
 
 
 def plain(term: Node | None) -> str | int | float | bool | None:

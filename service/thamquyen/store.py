@@ -248,12 +248,31 @@ class RemoteSettings:
         return httpx.BasicAuth(self.user, self.password or "")
 
 
+LATERAL_PROBE = "SELECT ?y WHERE { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
+
+
 class RemoteStore:
     """Any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, …) through SPARQLWrapper."""
 
     def __init__(self, settings: RemoteSettings):
         self.settings = settings
         self.fingerprint = "remote:" + hashlib.sha256(settings.query_url.encode()).hexdigest()[:12]
+        self._lateral: bool | None = None
+
+    def has_lateral(self) -> bool:
+        """Whether the store accepts LATERAL (asked once; a store that rejects the query as
+        malformed has none, Virtuoso for one). Other failures are a StoreError."""
+        if self._lateral is None:
+            from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+            try:
+                self.select(LATERAL_PROBE)
+                self._lateral = True
+            except StoreError as exc:
+                if not isinstance(exc.__cause__, QueryBadFormed):
+                    raise
+                self._lateral = False
+        return self._lateral
 
     def _wrapper(self, query: str, url: str | None = None):
         from SPARQLWrapper import POST, SPARQLWrapper
