@@ -370,3 +370,16 @@ def start_chromium(arguments: tuple[str, ...], prefs: dict | None = None, page_l
         driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(page_load_timeout)
     return driver
+
+
+@pytest.fixture(scope="module")
+def site(live_servers) -> str:
+    """The embedded-store server the browser tests drive (shipped data + the API fixture)."""
+    return live_servers("embedded").url
+
+
+def wait(driver, condition, seconds: float = 30):
+    """Wait for a condition on the page (browser tests)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds).until(condition)

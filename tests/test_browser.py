@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import AT, CHROMEDRIVER, CHROMIUM, UBND_84, start_chromium
+from conftest import AT, CHROMEDRIVER, CHROMIUM, UBND_84, start_chromium, wait
 
 DRIVER = CHROMEDRIVER
 
@@ -25,19 +25,6 @@ def browser():
                              "--window-size=1280,1000", "--lang=vi", "--no-proxy-server"))
     yield driver
     driver.quit()
-
-
-@pytest.fixture(scope="module")
-def site(live_servers) -> str:
-    """The embedded-store server."""
-    return live_servers("embedded").url
-
-
-def wait(driver, condition, seconds: float = 30):
-    """Wait for a condition on the page."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, seconds).until(condition)
 
 
 def test_sparql_page_runs_yasgui_with_named_query_tabs(browser, site, tmp_path):

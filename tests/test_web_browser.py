@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMEDRIVER, CHROMIUM, start_chromium
+from conftest import CHROMEDRIVER, CHROMIUM, start_chromium, wait
 
 DRIVER = CHROMEDRIVER
 REPO = Path(__file__).resolve().parent.parent
@@ -51,19 +51,6 @@ def browser(tmp_path_factory, downloads):
                            {"behavior": "allow", "downloadPath": str(downloads)})
     yield driver
     driver.quit()
-
-
-@pytest.fixture(scope="module")
-def site(live_servers) -> str:
-    """The embedded-store server (shipped data + the API fixture)."""
-    return live_servers("embedded").url
-
-
-def wait(driver, condition, seconds: float = 30):
-    """Wait for a condition on the page."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, seconds).until(condition)
 
 
 def shot(driver, name: str) -> None:
