@@ -3,8 +3,8 @@ checks on districts it picks: questions since 2020 in units of Trà Vinh / Vĩnh
 provinces no data file names get a holder or an explanation that is not `no-conferral-in-data`.
 
 The probe runs on a sample (every power × the sample units × one date a year and the days the
-law changed); `tools/coverage_probe.py` runs the whole grid. Until the data engineers' files are
-merged the shipped data has gaps: the test of the target lists them and is an expected failure.
+law changed); `tools/coverage_probe.py` runs the whole grid. No power is left with a gap
+(GAPS_TODAY); a new one fails the test of the target, which lists its questions.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ TQ = "https://w3id.org/thamquyen/ontology#"
 SAMPLE_DAYS = ["2020-01-01", "2021-01-01", "2022-01-01", "2023-01-01", "2024-01-01",
                "2024-08-01", "2025-03-01", "2025-06-30", "2025-07-01", "2025-11-01",
                "2026-01-01"]
-# The one power left: the specific land price (khoản 2 Điều 91 Luật Đất đai 2024) after NĐ 49/2026/NĐ-CP
-# repealed NĐ 151/2025 Điều 5 from 31/01/2026 without naming who decides it (tools/coverage_probe.py).
-GAPS_TODAY = 1
+# Powers with questions since 2020 answered by no-conferral-in-data on the shipped data (none since
+# the specific land price of khoản 2 Điều 91 Luật Đất đai 2024 got its holder after 31/01/2026).
+GAPS_TODAY = 0
 
 
 def _load_probe():
@@ -103,12 +103,10 @@ def test_table_counts_every_question_once_per_sector(kb, outcome):
     assert sum(r["nothing"] for r in rows.values()) == 0  # the engine always says why
 
 
-@pytest.mark.xfail(reason=f"issue 13: {GAPS_TODAY} powers still have questions since 2020 answered "
-                          "by no-conferral-in-data (of 100)",
-                   strict=False)
 def test_every_question_gets_a_holder_or_an_explanation(kb, outcome):
     failing = outcome.failing()
-    assert not failing, "\n".join(probe.grouped(failing, outcome, lambda p: p.removeprefix(ID)))
+    assert len({power for power, _, _ in failing}) == GAPS_TODAY, "\n".join(
+        probe.grouped(failing, outcome, lambda p: p.removeprefix(ID)))
 
 
 # ---------------------------------------------------------------- acceptance: districts

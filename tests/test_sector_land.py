@@ -9,10 +9,13 @@ Phường Ba Đình (Hà Nội, a province not named in the data files).
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/thamquyen/id/"
 CAU_KE, NGUYET_HOA, BA_DINH = "unit/845", "unit/29254-2025", "unit/00004-2025"
 
@@ -23,6 +26,15 @@ CASES = [
     ("giao-dat-doi-voi-cong-dong-dan-cu", NGUYET_HOA, date(2025, 12, 1), {"post/chu-tich-ubnd-29254-2025"}),
     ("giao-dat-doi-voi-cong-dong-dan-cu", NGUYET_HOA, date(2026, 6, 1), {"agency/ubnd-86-2025"}),
     ("ban-hanh-thong-bao-thu-hoi-dat", CAU_KE, date(2022, 6, 1), {"agency/ubnd-845"}),
+    ("quyet-dinh-gia-dat-cu-the-khoan-2-dieu-91", CAU_KE, date(2024, 10, 1), {"agency/ubnd-845"}),
+    (
+        "quyet-dinh-gia-dat-cu-the-khoan-2-dieu-91",
+        NGUYET_HOA,
+        date(2026, 1, 30),
+        {"post/chu-tich-ubnd-29254-2025"},
+    ),
+    ("quyet-dinh-gia-dat-cu-the-khoan-2-dieu-91", NGUYET_HOA, date(2026, 1, 31), {"agency/ubnd-86-2025"}),
+    ("quyet-dinh-gia-dat-cu-the-khoan-2-dieu-91", BA_DINH, date(2026, 12, 1), {"agency/ubnd-01-2025"}),
     ("ban-hanh-thong-bao-thu-hoi-dat", BA_DINH, date(2026, 6, 1), {"agency/ubnd-01-2025"}),
     ("thu-hoi-dat-khoan-2-dieu-83", NGUYET_HOA, date(2026, 1, 30), {"post/chu-tich-ubnd-29254-2025"}),
     ("thu-hoi-dat-khoan-2-dieu-83", NGUYET_HOA, date(2026, 1, 31), {"agency/ubnd-86-2025"}),
@@ -113,6 +125,13 @@ CASES = [
 ]
 
 
+# The files of the land powers whose provisions were read in Vietnamese (issue 13), and the one
+# provision they cite whose wording was not found (the header of its file says what was searched).
+LAND_FILES = ["luat-dat-dai-31-2024-qh15.ttl", "nd-151-2025-nd-cp.ttl", "nd-49-2026-nd-cp.ttl",
+              "nq-254-2025-qh15.ttl", "nd-112-2024-nd-cp.ttl"]
+UNTEXTED_LAND = {f"{ID}doc/112-2024-nd-cp/dieu-8"}
+
+
 @pytest.fixture(scope="module")
 def kb():
     """The shipped data on the persistent embedded store (what the CLI and the service read)."""
@@ -144,3 +163,35 @@ def test_no_land_power_left_with_a_commune_chair_after_nd_49_2026(kb) -> None:
         date(2026, 12, 1),
     )
     assert {h["authority"].removeprefix(ID) for h in answer["holders"]} == {"agency/ubnd-01-2025"}, answer
+
+
+@pytest.fixture(scope="module")
+def land_graph():
+    """The land power files alone (provisions, powers, conferrals), parsed from data/powers."""
+    from rdflib import Graph
+
+    graph = Graph()
+    for name in LAND_FILES:
+        graph.parse(REPO / "data" / "powers" / name)
+    return graph
+
+
+def test_land_conferrals_cite_a_provision_with_vietnamese_text(land_graph) -> None:
+    untexted = {str(row.basis) for row in land_graph.query("""
+        PREFIX tq: <https://w3id.org/thamquyen/ontology#>
+        SELECT DISTINCT ?basis WHERE {
+          ?c a tq:Conferral ; tq:legalBasis ?basis .
+          FILTER NOT EXISTS { ?basis tq:text ?text FILTER(langMatches(lang(?text), "vi")) }
+        }""")}
+    assert untexted == UNTEXTED_LAND
+
+
+def test_land_provision_texts_are_vietnamese_and_nfc(land_graph) -> None:
+    from rdflib import URIRef
+
+    texts = list(land_graph.objects(None, URIRef("https://w3id.org/thamquyen/ontology#text")))
+    assert len(texts) > 30
+    for text in texts:
+        assert text.language == "vi", text
+        assert unicodedata.is_normalized("NFC", str(text)), text
+        assert "  " not in text and not text.startswith(("1.", "a)")), text
