@@ -72,7 +72,7 @@ CASES = [
     ("quyet-dinh-cham-dut-viec-cham-soc-thay-the-cho-tre-em", "29254-2025", date(2025, 8, 1),
      "post/chu-tich-ubnd-29254-2025", "doc/56-2017-nd-cp/dieu-48/khoan-2"),
     ("quyet-dinh-tam-thoi-cach-ly-tre-em-khoi-cha-me-nguoi-cham-soc", "00001", date(2021, 3, 1),
-     "post/chu-tich-ubnd-00001", "doc/56-2017-nd-cp/dieu-32"),
+     "post/chu-tich-ubnd-00001", "doc/56-2017-nd-cp/dieu-32/khoan-2"),
     # domestic violence: community criticism (from the 2022 law)
     ("quyet-dinh-bien-phap-gop-y-phe-binh-nguoi-co-hanh-vi-bao-luc-gia-dinh", "29254-2025", date(2025, 8, 1),
      "post/chu-tich-ubnd-29254-2025", "doc/13-2022-qh15/dieu-32/khoan-4"),
