@@ -30,6 +30,11 @@ HOLDER_CASES = [
      "post/chu-tich-ubnd-00004-2025", "doc/189-2025-nd-cp/dieu-5/khoan-1/diem-d"),
     ("tich-thu-tang-vat-phuong-tien-chu-tich-ubnd-cap-huyen", "845", "2024-05-01",
      "post/chu-tich-ubnd-845", "doc/15-2012-qh13/dieu-38/khoan-2/diem-d-sua-doi-2020"),
+    # the district fine cap: 50 million in 2012, 100 million from 01/01/2022 (điểm b khoản 73 Luật 67/2020)
+    ("phat-tien-den-50-phan-tram-khong-qua-50-trieu", "845", "2021-12-31",
+     "post/chu-tich-ubnd-845", "doc/15-2012-qh13/dieu-38/khoan-2/diem-b"),
+    ("phat-tien-den-50-phan-tram-khong-qua-100-trieu", "845", "2022-01-01",
+     "post/chu-tich-ubnd-845", "doc/15-2012-qh13/dieu-38/khoan-2/diem-b-sua-doi-2020"),
     ("xu-phat-canh-cao-chu-tich-ubnd-cap-huyen", "845", "2022-06-15",
      "post/chu-tich-ubnd-845", "doc/15-2012-qh13/dieu-38/khoan-2/diem-a"),
     ("xu-phat-canh-cao-chu-tich-ubnd-cap-tinh", "86-2025", "2025-12-01",
@@ -116,5 +121,13 @@ def test_district_complaint_power_ends_with_the_district_level(kb) -> None:
     """Khiếu nại lần hai of the district chair: held on 30/06/2025, not on 01/07/2025."""
     before = _ask(kb, "giai-quyet-khieu-nai-lan-hai-cap-huyen", "845", "2025-06-30")
     after = _ask(kb, "giai-quyet-khieu-nai-lan-hai-cap-huyen", "845", "2025-07-01")
+    assert [h["authority"] for h in before["holders"]] == [f"{ID}post/chu-tich-ubnd-845"], before
+    assert not after["holders"], after
+
+
+def test_district_fine_cap_of_2012_ends_when_the_2020_amendment_starts(kb) -> None:
+    """The 50-million cap (Điều 38 khoản 2 điểm b, 2012) is not held from 01/01/2022."""
+    before = _ask(kb, "phat-tien-den-50-phan-tram-khong-qua-50-trieu", "845", "2021-12-31")
+    after = _ask(kb, "phat-tien-den-50-phan-tram-khong-qua-50-trieu", "845", "2022-01-01")
     assert [h["authority"] for h in before["holders"]] == [f"{ID}post/chu-tich-ubnd-845"], before
     assert not after["holders"], after

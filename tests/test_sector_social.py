@@ -34,9 +34,9 @@ CASES = [
      "post/chu-tich-ubnd-29254-2025", "doc/142-2025-nd-cp/dieu-4/khoan-1"),
     # karaoke licences: NĐ 54/2019 (Sở VHTTDL) → NĐ 148/2024 (UBND cấp tỉnh)
     ("cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke", "84", date(2020, 1, 1),
-     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/chuong-iii"),
+     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/dieu-9"),
     ("cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke", "84", date(2024, 11, 11),
-     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/chuong-iii"),
+     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/dieu-9"),
     ("cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke", "84", date(2024, 11, 12),
      "agency/ubnd-84", "doc/148-2024-nd-cp/dieu-1"),
     # awards: Luật 2003 → Luật 2022; the district Chủ tịch's power ends with the district level
@@ -72,7 +72,7 @@ CASES = [
     ("quyet-dinh-cham-dut-viec-cham-soc-thay-the-cho-tre-em", "29254-2025", date(2025, 8, 1),
      "post/chu-tich-ubnd-29254-2025", "doc/56-2017-nd-cp/dieu-48/khoan-2"),
     ("quyet-dinh-tam-thoi-cach-ly-tre-em-khoi-cha-me-nguoi-cham-soc", "00001", date(2021, 3, 1),
-     "post/chu-tich-ubnd-00001", "doc/56-2017-nd-cp/dieu-32"),
+     "post/chu-tich-ubnd-00001", "doc/56-2017-nd-cp/dieu-32/khoan-2"),
     # domestic violence: community criticism (from the 2022 law)
     ("quyet-dinh-bien-phap-gop-y-phe-binh-nguoi-co-hanh-vi-bao-luc-gia-dinh", "29254-2025", date(2025, 8, 1),
      "post/chu-tich-ubnd-29254-2025", "doc/13-2022-qh15/dieu-32/khoan-4"),
