@@ -23,7 +23,7 @@ TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 ID = "https://w3id.org/thamquyen/id/"
 
 TARGET_POWERS, TARGET_SECTORS = 100, 10
-FLOOR_POWERS, FLOOR_SECTORS = 95, 17
+FLOOR_POWERS, FLOOR_SECTORS = 96, 17
 TARGET_DELEGATIONS, FLOOR_DELEGATIONS = 20, 21
 # The files written for issue 13 (their conferrals must all cite Vietnamese text).
 COVERAGE_FILES = [
@@ -61,6 +61,7 @@ COVERAGE_FILES = [
     "nd-91-2017-nd-cp.ttl",
     "nd-94-2019-nd-cp.ttl",
     "tt-01-2019-tt-bldtbxh.ttl",
+    "nd-86-2023-nd-cp.ttl",
 ]
 COUNT_QUERY = """
 PREFIX tq: <https://w3id.org/thamquyen/ontology#>

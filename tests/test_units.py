@@ -209,21 +209,29 @@ def test_departments(store: ox.Store, day: str) -> None:
     planning = set(typed(store, "DepartmentOfPlanningAndInvestment", day))
     merged = set(typed(store, "DepartmentOfAgricultureAndEnvironment", day))
     assert (planning, merged) == ((provinces, set()) if day < "2025-03-01" else (set(), provinces))
+    if day < AFTER:  # karaoke licences until 11/11/2024 (NĐ 54/2019/NĐ-CP)
+        assert set(typed(store, "DepartmentOfCultureSportsAndTourism", day)) == provinces
     heads = f"""SELECT (COUNT(?p) AS ?n) WHERE {{ ?a tq:agencyType tq:DepartmentOfFinance .
       ?p tq:postOf ?a ; tq:postType tq:Head . {in_force("?p", day)} }}"""
     assert int(rows(store, heads)[0][0]) == len(provinces)
 
 
-def test_business_registration_offices(store: ox.Store) -> None:
-    """From 1/7/2025 each generic province has one Phòng Đăng ký kinh doanh, under its Sở Tài chính."""
-    offices = typed(store, "BusinessRegistrationOffice", AFTER)
-    assert set(offices) == units_at(store, "ProvincialLevel", AFTER) - {f"{ID}unit/86-2025"}
+@pytest.mark.parametrize(
+    ("day", "parent"),
+    [("2024-06-01", "DepartmentOfPlanningAndInvestment"), ("2025-04-01", "DepartmentOfFinance"),
+     (AFTER, "DepartmentOfFinance")],
+)
+def test_business_registration_offices(store: ox.Store, day: str, parent: str) -> None:
+    """Each province has one Phòng Đăng ký kinh doanh: under Sở Kế hoạch và Đầu tư until
+    28/2/2025, under Sở Tài chính after (Vĩnh Long from 1/7/2025 is written by hand)."""
+    offices = typed(store, "BusinessRegistrationOffice", day)
+    assert set(offices) == units_at(store, "ProvincialLevel", day) - {f"{ID}unit/86-2025"}
     parents = rows(
         store,
-        """SELECT ?o ?t WHERE { ?o tq:agencyType tq:BusinessRegistrationOffice ;
-      tq:parentAgency ?s . ?s tq:agencyType ?t }""",
+        f"""SELECT ?o ?t WHERE {{ ?o tq:agencyType tq:BusinessRegistrationOffice ;
+      tq:parentAgency ?s . ?s tq:agencyType ?t . {in_force("?o", day)} }}""",
     )
-    assert {t for _o, t in parents} == {f"{TQ}DepartmentOfFinance"}
+    assert {t for _o, t in parents} == {f"{TQ}{parent}"}
 
 
 def test_district_offices(store: ox.Store) -> None:
@@ -234,6 +242,7 @@ def test_district_offices(store: ox.Store) -> None:
     rural = units_at(store, "DistrictLevel", BEFORE, "RuralDistrict")
     assert set(typed(store, "EconomicAndInfrastructureOffice", BEFORE)) == rural
     assert set(typed(store, "EconomicOffice", BEFORE)) == districts - rural
+    assert set(typed(store, "JusticeOffice", BEFORE)) == districts  # chứng thực, NĐ 23/2015 Điều 5
 
 
 def test_commune_economic_offices(store: ox.Store) -> None:

@@ -7,7 +7,13 @@ Generated where the structure is regular, each node citing its source:
 * the departments (sở) a conferral or the Trà Vinh plan names, with their specific types and
   the Giám đốc post of each, for every province — except the provinces whose own structure is
   a hand-written file (``HAND_WRITTEN``); the others are generic: the decree's structure;
-* before 2025-07-01, the district offices (phòng) the powers need (NĐ 37/2014/NĐ-CP Điều 7);
+* before 2025-07-01, the district offices (phòng) the powers need (NĐ 37/2014/NĐ-CP Điều 7):
+  Phòng Tài chính – Kế hoạch, the economic office and Phòng Tư pháp (chứng thực, NĐ 23/2015/NĐ-CP
+  Điều 5 khoản 1);
+* before 2025-07-01, the business registration office (Phòng Đăng ký kinh doanh) of every
+  province: of Sở Kế hoạch và Đầu tư until 2025-02-28 (NĐ 78/2015/NĐ-CP Điều 13 khoản 1, NĐ
+  01/2021/NĐ-CP Điều 14 khoản 1), of Sở Tài chính from 2025-03-01 (NĐ 45/2025/NĐ-CP Điều 8) —
+  also for the hand-written provinces, whose files do not write it;
 * from 2025-07-01, the economic office of every commune-level unit (NĐ 150/2025/NĐ-CP: Phòng
   Kinh tế, or Phòng Kinh tế, Hạ tầng và Đô thị in wards and Phú Quốc), and the business
   registration office (Phòng Đăng ký kinh doanh) of each Sở Tài chính (NĐ 168/2025/NĐ-CP Điều 20
@@ -42,6 +48,15 @@ ND24, ND45, ND150, ND37 = (
     "doc/37-2014-nd-cp/dieu-7",
 )
 ND168_REG = "doc/168-2025-nd-cp/dieu-20/khoan-1/diem-a"
+ND78_REG, ND01_REG = "doc/78-2015-nd-cp/dieu-13/khoan-1", "doc/01-2021-nd-cp/dieu-14/khoan-1"
+
+# NĐ 24/2014/NĐ-CP Điều 8 khoản 2 let a province with the criteria found a Sở Du lịch; its other
+# department was then Sở Văn hóa và Thể thao. Which provinces did, and from when, was not read, so
+# every province gets the generic department and the node says so.
+CULTURE_NOTE = (
+    "Sở chung theo Nghị định 24/2014/NĐ-CP. Tỉnh, thành phố đã thành lập Sở Du lịch riêng thì sở "
+    "này mang tên Sở Văn hóa và Thể thao; tên riêng của từng địa phương chưa được đối chiếu."
+)
 
 
 class UnitLike(Protocol):
@@ -68,10 +83,11 @@ class Kind:
     sources: tuple[str, ...]
     valid_from: str | None = None
     valid_until: str | None = None
+    note: str | None = None
 
 
-def _dept(slug: str, vi: str, atype: str, *sources: str, **validity: str) -> Kind:
-    return Kind(f"so-{slug}", vi, f"tq:{atype}", sources, **validity)
+def _dept(slug: str, vi: str, atype: str, *sources: str, **extra: str) -> Kind:
+    return Kind(f"so-{slug}", vi, f"tq:{atype}", sources, **extra)
 
 
 # Departments in force before 2025-07-01: NĐ 24/2014/NĐ-CP; the mergers of 2025-03-01 follow
@@ -113,6 +129,14 @@ OLD_DEPARTMENTS = (
         ND45,
         valid_from=MERGERS_FROM,
     ),
+    # Karaoke licences until 2024-11-11 (NĐ 54/2019/NĐ-CP Chương III).
+    _dept(
+        "van-hoa-the-thao-va-du-lich",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "DepartmentOfCultureSportsAndTourism",
+        ND24,
+        note=CULTURE_NOTE,
+    ),
 )
 
 # Departments from 2025-07-01 (NĐ 150/2025/NĐ-CP).
@@ -137,6 +161,24 @@ ECONOMIC_AND_INFRA = Kind(
     "phong-kinh-te-va-ha-tang", "Phòng Kinh tế và Hạ tầng", "tq:EconomicAndInfrastructureOffice", (ND37,)
 )
 ECONOMIC_OLD = Kind("phong-kinh-te", "Phòng Kinh tế", "tq:EconomicOffice", (ND37,))
+JUSTICE_OLD = Kind("phong-tu-phap", "Phòng Tư pháp", "tq:JusticeOffice", (ND37,))
+
+# The provincial business registration office before 2025-07-01: under Sở Kế hoạch và Đầu tư, then
+# (the departments merged on 2025-03-01) under Sở Tài chính.
+REGISTRATION_OLD = Kind(
+    "phong-dang-ky-kinh-doanh",
+    "Phòng Đăng ký kinh doanh",
+    "tq:BusinessRegistrationOffice",
+    (ND78_REG, ND01_REG),
+    valid_until=MERGED_UNTIL,
+)
+REGISTRATION_MERGED = Kind(
+    "phong-dang-ky-kinh-doanh-so-tai-chinh",
+    "Phòng Đăng ký kinh doanh",
+    "tq:BusinessRegistrationOffice",
+    (ND01_REG, ND45),
+    valid_from=MERGERS_FROM,
+)
 
 ECONOMIC = Kind("phong-kinh-te", "Phòng Kinh tế", "tq:EconomicOffice", (ND150,))
 ECONOMIC_URBAN = Kind(
@@ -188,6 +230,7 @@ def agency(unit: UnitLike, kind: Kind, parent: str, label: str) -> str:
             ("tq:jurisdiction", f"<unit/{unit.key}>"),
             ("tq:parentAgency", f"<agency/{parent}>"),
             *validity(unit, kind),
+            *([("skos:editorialNote", lit(kind.note, "vi"))] if kind.note else []),
             *[("dcterms:source", f"<{s}>") for s in kind.sources],
         ],
     )
@@ -209,17 +252,36 @@ def head_post(unit: UnitLike, kind: Kind, title: str) -> str:
 
 
 def department_blocks(unit: UnitLike) -> list[str]:
-    """The departments of one province, their Giám đốc posts and (from 2025-07-01) the
-    business registration office of Sở Tài chính."""
-    if unit.level != "ProvincialLevel" or unit.key in HAND_WRITTEN:
+    """The departments of one province, their Giám đốc posts and the business registration
+    office (before 2025-07-01 also of the hand-written provinces, whose files lack it)."""
+    if unit.level != "ProvincialLevel":
         return []
+    if unit.key in HAND_WRITTEN:
+        return [] if unit.post else old_registration_offices(unit)
     out = []
     for kind in NEW_DEPARTMENTS if unit.post else OLD_DEPARTMENTS:
         out.append(agency(unit, kind, f"ubnd-{unit.key}", f"{kind.vi} {unit.in_label}"))
         out.append(head_post(unit, kind, "Giám đốc"))
-    if unit.post:
-        out.append(registration_office(unit))
+    out += [registration_office(unit)] if unit.post else old_registration_offices(unit)
     return out
+
+
+def old_registration_offices(unit: UnitLike) -> list[str]:
+    """Phòng Đăng ký kinh doanh of Sở Kế hoạch và Đầu tư (to 2025-02-28), then of Sở Tài chính."""
+    return [
+        agency(
+            unit,
+            REGISTRATION_OLD,
+            f"so-ke-hoach-va-dau-tu-{unit.key}",
+            f"Phòng Đăng ký kinh doanh thuộc Sở Kế hoạch và Đầu tư {unit.in_label}",
+        ),
+        agency(
+            unit,
+            REGISTRATION_MERGED,
+            f"so-tai-chinh-{unit.key}",
+            f"Phòng Đăng ký kinh doanh thuộc Sở Tài chính {unit.in_label}",
+        ),
+    ]
 
 
 def registration_office(unit: UnitLike) -> str:
@@ -235,7 +297,7 @@ def office_kinds(unit: UnitLike) -> tuple[Kind, ...]:
     """The offices (phòng) generated for a district (before) or commune (after 2025-07-01)."""
     if not unit.post and unit.level == "DistrictLevel":
         economic = ECONOMIC_AND_INFRA if unit.unit_type == "RuralDistrict" else ECONOMIC_OLD
-        return (FINANCE_AND_PLANNING, economic)
+        return (FINANCE_AND_PLANNING, economic, JUSTICE_OLD)
     if unit.post and unit.level == "CommuneLevel":
         urban = unit.unit_type == "Ward" or unit.label in URBAN_SPECIAL_ZONES
         return (ECONOMIC_URBAN if urban else ECONOMIC,)
@@ -273,7 +335,7 @@ ND37_LABEL = (
 )
 ND37_NOTE = (
     "Khoản 1: mười cơ quan chuyên môn tổ chức thống nhất ở các huyện, quận, thị xã, thành phố "
-    "thuộc tỉnh, trong đó Phòng Tài chính – Kế hoạch; khoản 2: Phòng Kinh tế và Hạ tầng (ở "
+    "thuộc tỉnh, trong đó Phòng Tư pháp và Phòng Tài chính – Kế hoạch; khoản 2: Phòng Kinh tế và Hạ tầng (ở "
     "huyện), Phòng Kinh tế (ở quận, thị xã, thành phố thuộc tỉnh) (nguồn thứ cấp). Tên các "
     "phòng sau khi sắp xếp từ 01/3/2025 theo Nghị định 45/2025/NĐ-CP và cơ cấu riêng của huyện "
     "đảo chưa được ghi."

@@ -1,0 +1,68 @@
+"""Who-holds answers on the shipped data before the current law (issue 13): questions since 2020
+whose holder is a body the earlier text names, generated for every province by
+tools/offices.py — Sở Văn hóa, Thể thao và Du lịch (karaoke licences, NĐ 54/2019/NĐ-CP, until
+11/11/2024), the district Phòng Tư pháp (chứng thực, NĐ 23/2015/NĐ-CP Điều 5 khoản 1, until
+30/6/2025) and the provincial Phòng Đăng ký kinh doanh (NĐ 78/2015/NĐ-CP, NĐ 01/2021/NĐ-CP; under
+Sở Kế hoạch và Đầu tư until 28/2/2025, under Sở Tài chính after).
+
+Units: Tỉnh Vĩnh Long and its Huyện Long Hồ (the list of 2025-01-04, generic departments), Tỉnh
+Trà Vinh (departments written by hand, registration office generated).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+ID = "https://w3id.org/thamquyen/id/"
+VINH_LONG, LONG_HO, TRA_VINH = "unit/86", "unit/857", "unit/84"
+KARAOKE = "cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke"
+FOREIGN_COPY = "chung-thuc-ban-sao-giay-to-do-co-quan-nuoc-ngoai-cap"
+JUSTICE, REGISTRATION_MERGED = "phong-tu-phap-857", "phong-dang-ky-kinh-doanh-so-tai-chinh"
+
+# (power slug, unit, day, expected holder IRI tails, or an explanation code when there is none)
+CASES = [
+    (KARAOKE, VINH_LONG, date(2022, 6, 1), {"agency/so-van-hoa-the-thao-va-du-lich-86"}),
+    (KARAOKE, LONG_HO, date(2020, 1, 1), {"agency/so-van-hoa-the-thao-va-du-lich-86"}),
+    (FOREIGN_COPY, LONG_HO, date(2023, 1, 1), {f"agency/{JUSTICE}"}),
+    ("chung-thuc-chu-ky-nguoi-dich", LONG_HO, date(2025, 6, 30), {f"agency/{JUSTICE}"}),
+    ("chung-thuc-chu-ky-nguoi-dich", LONG_HO, date(2025, 7, 1), "level-abolished"),
+    ("dang-ky-doanh-nghiep", VINH_LONG, date(2022, 6, 1), {"agency/phong-dang-ky-kinh-doanh-86"}),
+    ("dang-ky-doanh-nghiep", VINH_LONG, date(2025, 4, 1), {f"agency/{REGISTRATION_MERGED}-86"}),
+    ("dang-ky-doanh-nghiep", TRA_VINH, date(2020, 6, 1), {"agency/phong-dang-ky-kinh-doanh-84"}),
+    ("dang-ky-doanh-nghiep", TRA_VINH, date(2025, 2, 28), {"agency/phong-dang-ky-kinh-doanh-84"}),
+    ("dang-ky-doanh-nghiep", TRA_VINH, date(2025, 3, 1), {f"agency/{REGISTRATION_MERGED}-84"}),
+]
+
+
+@pytest.fixture(scope="module")
+def kb():
+    """The shipped data on the persistent embedded store (what the CLI and the service read)."""
+    from thamquyen.kb import open_kb
+
+    return open_kb()
+
+
+@pytest.mark.parametrize(
+    ("power", "unit", "day", "expected"),
+    CASES,
+    ids=[f"{p[:40]}-{u.rsplit('/', 1)[-1]}-{d}" for p, u, d, _ in CASES],
+)
+def test_who_holds(kb, power: str, unit: str, day: date, expected: set[str] | str) -> None:
+    answer = kb.engine.who_holds(f"{ID}power/{power}", f"{ID}{unit}", day)
+    holders = {h["authority"].removeprefix(ID) for h in answer["holders"]}
+    if isinstance(expected, str):
+        assert not holders and expected in [e["code"] for e in answer["explanations"]], answer
+    else:
+        assert holders == expected, answer
+
+
+def test_the_generated_body_cites_the_decree_that_creates_it(kb) -> None:
+    """The answer's holder is a node of the data with its legal source (no bare name)."""
+    rows = kb.store.select(
+        f"""PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?s WHERE {{ <{ID}agency/phong-dang-ky-kinh-doanh-86> dcterms:source ?s }}"""
+    )
+    sources = {str(r["s"]) for r in rows}
+    assert {f"{ID}doc/78-2015-nd-cp/dieu-13/khoan-1", f"{ID}doc/01-2021-nd-cp/dieu-14/khoan-1"} <= sources
