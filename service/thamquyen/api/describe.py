@@ -255,16 +255,11 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | No
 def _basis(kb: KB, graph: rdflib.Graph, node: rdflib.URIRef, names: Labeller) -> list[Value]:
     """The legal basis and sources of a node: data nodes first, then the web sources (its own
     and its documents'), the official publication first and each labelled with its kind."""
+    web = kb.sources_of([str(node)]).get(str(node), [])
+    urls = {src["url"] for src in web}
     values = [names.value(o) for p in BASIS_PROPERTIES for o in sorted(graph.objects(node, p), key=str)
-              if not (p == DCTERMS.source and _is_web(o))]
-    for src in kb.sources_of([str(node)]).get(str(node), []):
-        values.append(Value(src["url"], src["url"], src["url"], src["vi"]))
-    return values
-
-
-def _is_web(term: rdflib.term.Node) -> bool:
-    return isinstance(term, rdflib.URIRef) and str(term).startswith(("http://", "https://")) \
-        and not str(term).startswith(str(ID))
+              if not (p == DCTERMS.source and str(o) in urls)]
+    return values + [Value(src["url"], src["url"], src["url"], src["vi"]) for src in web]
 
 
 def _answer_link(value: Value, unit: str, at: dt.date, root: str, unit_page: bool) -> Value:
