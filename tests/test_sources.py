@@ -18,6 +18,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -202,6 +203,25 @@ def test_the_unit_check_tells_a_colliding_iri(doc, unit, ok):
 
 # ---------------------------------------------------------------- where answers cite a basis
 
+@pytest.fixture(scope="module")
+def empty_home(tmp_path_factory) -> Path:
+    """A project folder with the real ontology, shapes and queries and an empty data/."""
+    root = tmp_path_factory.mktemp("sources-home")
+    for name in ("ontology", "shapes", "queries"):
+        (root / name).symlink_to(REPO / name, target_is_directory=True)
+    (root / "data").mkdir()
+    return root
+
+
+@pytest.fixture
+def cli_home(empty_home, monkeypatch) -> Path:
+    """THAMQUYEN_HOME on the empty home for one test only (the session's API store, built in
+    another test, must see the shipped data)."""
+    monkeypatch.setenv("THAMQUYEN_HOME", str(empty_home))
+    monkeypatch.setenv("THAMQUYEN_WORKDIR", str(empty_home / ".work"))
+    return empty_home
+
+
 def run(capsys, *args: str) -> tuple[int, str]:
     """thamquyen ARGS… in this process on the engine fixtures and the sources fixture."""
     code = cli.main([*args, str(ENGINE_FIXTURES), str(SOURCES_FIXTURE)])
@@ -211,7 +231,7 @@ def run(capsys, *args: str) -> tuple[int, str]:
 WHO = ("who-holds", F + "power/dang-ky-dat-dai", "--in", F + "unit/99101", "--at", "2024-06-01")
 
 
-def test_cli_json_gives_each_basis_its_sources_official_first(fixture_home, capsys):
+def test_cli_json_gives_each_basis_its_sources_official_first(cli_home, capsys):
     code, out = run(capsys, *WHO, "--format", "json")
     assert code == 0
     steps = [s for h in json.loads(out)["holders"] for s in h["chain"]]
@@ -224,7 +244,7 @@ def test_cli_json_gives_each_basis_its_sources_official_first(fixture_home, caps
         ("secondary", "https://ban-sao.example.org/luat-999-2019-qh14.html")]
 
 
-def test_cli_text_labels_the_official_publication_first(fixture_home, capsys):
+def test_cli_text_labels_the_official_publication_first(cli_home, capsys):
     code, out = run(capsys, *WHO)
     assert code == 0
     lines = [line.strip() for line in out.splitlines()]
@@ -236,7 +256,7 @@ def test_cli_text_labels_the_official_publication_first(fixture_home, capsys):
     assert "- official: https://congbao.chinhphu.vn/" in out and "- secondary: https://" in out
 
 
-def test_cli_bad_input_still_exits_2(fixture_home, capsys):
+def test_cli_bad_input_still_exits_2(cli_home, capsys):
     code = cli.main(["who-holds", F + "power/dang-ky-dat-dai", "--at", "31/12/2024",
                      str(ENGINE_FIXTURES), str(SOURCES_FIXTURE)])
     _, err = capsys.readouterr()
@@ -256,3 +276,38 @@ def test_api_who_holds_cites_the_official_publication_first(client):
         assert s["sources"][0]["vi"] == "Công báo / văn bản chính thức"
         assert host_of(s["sources"][0]["url"]) in OFFICIAL_HOSTS
         assert "secondary" in kinds  # the law-firm and news pages stay, after it
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+class SourceItems(HTMLParser):
+    """The (kind, URL) of each li.source of an answer page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple[str, str]] = []
+        self.kind: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "li" and a.get("class") == "source":
+            self.kind = a.get("data-kind")
+        elif tag == "a" and self.kind is not None:
+            self.items.append((self.kind, a.get("href") or ""))
+            self.kind = None
+
+
+def test_answer_page_and_provision_page_show_the_official_publication_first(client):
+    response = client.get("/tra-cuu", headers=HTML, params={
+        "power": f"{ID}power/dang-ky-ho-kinh-doanh", "in": f"{ID}unit/29413-2025",
+        "at": "2025-08-01"})
+    assert response.status_code == 200
+    parser = SourceItems()
+    parser.feed(response.text)
+    assert parser.items and parser.items[0] == (
+        "official", "https://congbao.chinhphu.vn/van-ban/nghi-dinh-so-168-2025-nd-cp-45354.htm")
+    assert "Công báo / văn bản chính thức" in response.text and "nguồn thứ cấp" in response.text
+    page = client.get("/id/doc/168-2025-nd-cp/dieu-20/khoan-2", headers=HTML).text
+    official = page.index("https://congbao.chinhphu.vn/van-ban/nghi-dinh-so-168-2025-nd-cp-45354.htm")
+    assert official < page.index("https://hethongphapluat.vn/")
