@@ -40,8 +40,8 @@ def test_json_equals_the_engine_document(kb, capsys):
     code, out, _ = run(capsys, "who-holds", F + "power/dang-ky-dat-dai", "--in", F + "unit/99101",
                        "--at", "2024-06-01", "--format", "json")
     assert code == 0
-    expected = kb.engine.who_holds(F + "power/dang-ky-dat-dai", F + "unit/99101",
-                                   dt.date(2024, 6, 1))
+    expected = kb.with_sources(kb.engine.who_holds(F + "power/dang-ky-dat-dai", F + "unit/99101",
+                                                   dt.date(2024, 6, 1)))
     assert json.loads(out) == expected
     assert [h["authority"] for h in expected["holders"]] == [F + "post/pho-chu-tich-ubnd-99101"]
 
@@ -159,8 +159,8 @@ def test_subprocess_console_run(kb, home):
     done = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", env=env,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == kb.engine.who_holds(
-        F + "power/bien-quang-cao", F + "unit/99201", dt.date(2025, 12, 31))
+    assert json.loads(done.stdout) == kb.with_sources(kb.engine.who_holds(
+        F + "power/bien-quang-cao", F + "unit/99201", dt.date(2025, 12, 31)))
     done = subprocess.run([*args[:4], F + "power/chua-giao", "--at", "2024-06-01", str(FIXTURES)],
                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
                           check=False)

@@ -82,7 +82,7 @@ def run_who_holds(args: argparse.Namespace) -> int:
     kb = load(args.paths)
     power = kb.names.resolve(args.power, "power", at)
     unit = kb.names.resolve(args.unit, "unit", at) if args.unit else None
-    answer = kb.engine.who_holds(power, unit, at)
+    answer = kb.with_sources(kb.engine.who_holds(power, unit, at))
     if args.format == "json":
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
@@ -113,12 +113,26 @@ def render_who_holds(kb: KB, answer: dict, lang: str = "vi") -> str:
         lines.append(f"{number}. {name(holder['authority'])} — "
                      f"{describe_chain(holder['chain'], name, lang)}")
         lines.append(f"   <{holder['authority']}>")
+        lines += source_lines(holder["chain"], name, lang)
     explanations = answer.get("explanations") or []
     if explanations:
         lines += ["", "Why:" if en else "Giải thích:"]
     for item in explanations:
         lines.append(f"- {item['en' if en else 'vi']} [{item['code']}]")
     return "\n".join(lines) + "\n"
+
+
+def source_lines(chain: list[dict], name, lang: str = "vi") -> list[str]:
+    """Where each basis of a chain is published: the official publication first, labelled."""
+    lines, seen = [], set()
+    for s in chain:
+        basis = s.get("basis")
+        if not basis or basis in seen or not s.get("sources"):
+            continue
+        seen.add(basis)
+        lines.append(f"   {'Sources of' if lang == 'en' else 'Nguồn của'} {name(basis)}:")
+        lines += [f"     - {src['en' if lang == 'en' else 'vi']}: {src['url']}" for src in s["sources"]]
+    return lines
 
 
 def run_powers_of(args: argparse.Namespace) -> int:

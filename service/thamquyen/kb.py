@@ -13,6 +13,7 @@ from .engine import Engine, engine_query
 from .indexcache import build_from_memory, load_or_build
 from .names import NameIndex
 from .namespaces import TQ
+from .sources import ordered_sources
 from .sparql import bind_many
 from .store import EmbeddedStore, RemoteSettings, RemoteStore, Store
 
@@ -71,6 +72,30 @@ class KB:
             documents[str(row["node"])] = min(found, documents.get(str(row["node"]), found))
         return {node: vietnamese_order(label, node, *documents.get(node, (None, None)))
                 for node, label in labels.items()}
+
+    def sources_of(self, iris: Sequence[str]) -> dict[str, list[dict]]:
+        """The web sources of provisions or documents (theirs, then those of the documents they
+        are part of), official publications first (sources.py)."""
+        wanted = sorted({i for i in iris if i})
+        if not wanted:
+            return {}
+        query = bind_many(engine_query("sources"), "node", [rdflib.URIRef(i) for i in wanted])
+        found: dict[str, list[tuple[int, str]]] = {}
+        for row in self.store.select(query):
+            found.setdefault(str(row["node"]), []).append((int(row["depth"]), str(row["source"])))
+        return {node: ordered_sources(url for _, url in sorted(pairs))
+                for node, pairs in found.items()}
+
+    def with_sources(self, answer: dict) -> dict:
+        """The who-holds answer with each chain step's `sources` (added to architecture.md's
+        step: [{"url", "kind": "official"|"secondary", "vi", "en"}], official first)."""
+        bases = [s["basis"] for h in answer["holders"] for s in h["chain"] if s.get("basis")]
+        table = self.sources_of(bases)
+        for holder in answer["holders"]:
+            for s in holder["chain"]:
+                s["sources"] = table.get(s.get("basis") or "", [])
+        return answer
+
 
 def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
             persistent: bool = True, workdir: Path | None = None) -> KB:

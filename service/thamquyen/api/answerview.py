@@ -34,6 +34,15 @@ class Link:
 
 
 @dataclass
+class Source:
+    """Where a basis is published: its URL, kind (official | secondary) and the kind's words."""
+
+    url: str
+    kind: str
+    words: str
+
+
+@dataclass
 class Step:
     """One arrow of a chain: kind, from → to, on what basis, for how long."""
 
@@ -43,6 +52,7 @@ class Step:
     target: Link
     basis: Link | None
     validity: str
+    sources: list[Source] = field(default_factory=list)  # official publication first
 
 
 @dataclass
@@ -127,14 +137,16 @@ def holders_of(answer: dict, namer: Namer) -> list[Holder]:
     return [Holder(namer.link(h["authority"]),
                    [Step(s["step"], step_words(s["step"], lang), namer.link(s["from"]),
                          namer.link(s["to"]), namer.cite(s["basis"]),
-                         span(s["validFrom"], s["validUntil"], lang)) for s in h["chain"]])
+                         span(s["validFrom"], s["validUntil"], lang),
+                         [Source(src["url"], src["kind"], tr(lang, src["vi"], src["en"]))
+                          for src in s.get("sources") or ()]) for s in h["chain"]])
             for h in answer["holders"]]
 
 
 def build_answer(kb: KB, power: str, unit: str | None, day: dt.date, root: str = "",
                  lang: str = "vi") -> AnswerView:
     """The answer page for (power, unit, day), from the engine's answer and timeline."""
-    answer = kb.engine.who_holds(power, unit, day)
+    answer = kb.with_sources(kb.engine.who_holds(power, unit, day))
     periods = timeline_periods(kb, power, unit, day) if unit else []
     namer = Namer(kb, root, lang)
     iris = chain_iris(answer)

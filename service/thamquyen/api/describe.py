@@ -238,7 +238,7 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | No
         label_en=_pick_label(graph, node, "en"),
         types=[names.value(t) for t in sorted(graph.objects(node, RDF.type), key=str)],
         rows=sorted(rows.values(), key=lambda r: r.label),
-        basis=[names.value(o) for p in BASIS_PROPERTIES for o in sorted(graph.objects(node, p), key=str)],
+        basis=_basis(kb, graph, node, names),
         incoming=[(names.value(r["s"]), names.value(r["p"])) for r in incoming_rows],
         holders=None if listing is None else [
             {"holder": names.value(rdflib.URIRef(h["authority"])),
@@ -250,6 +250,16 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | No
         powers=[(_answer_link(names.value(rdflib.URIRef(p)), iri, at, root, unit_page),
                  "" if holder is None else f"{word} {names.name(holder)}")
                 for p, holder in powers])
+
+
+def _basis(kb: KB, graph: rdflib.Graph, node: rdflib.URIRef, names: Labeller) -> list[Value]:
+    """The legal basis and sources of a node: data nodes first, then the web sources (its own
+    and its documents'), the official publication first and each labelled with its kind."""
+    web = kb.sources_of([str(node)]).get(str(node), [])
+    urls = {src["url"] for src in web}
+    values = [names.value(o) for p in BASIS_PROPERTIES for o in sorted(graph.objects(node, p), key=str)
+              if not (p == DCTERMS.source and str(o) in urls)]
+    return values + [Value(src["url"], src["url"], src["url"], src["vi"]) for src in web]
 
 
 def _answer_link(value: Value, unit: str, at: dt.date, root: str, unit_page: bool) -> Value:

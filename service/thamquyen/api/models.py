@@ -5,6 +5,17 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class Source(BaseModel):
+    """Where the basis of a step is published: the official publication first."""
+
+    url: str
+    kind: str = Field(description="official (Công báo, the Government's or the National "
+                                  "Assembly's publication, vbpl.vn, the province's portal) | "
+                                  "secondary (kept after the official one)")
+    vi: str = Field(description="the kind in Vietnamese: Công báo / văn bản chính thức | nguồn thứ cấp")
+    en: str = Field(description="the kind in English: official | secondary")
+
+
 class Step(BaseModel):
     """One step of the chain that led to a holder."""
 
@@ -16,6 +27,8 @@ class Step(BaseModel):
     basis: str | None = Field(None, description="IRI of the provision or instrument")
     validFrom: str | None = None
     validUntil: str | None = None
+    sources: list[Source] = Field(default_factory=list,
+                                  description="web sources of the basis, official first (who-holds)")
 
 
 class Holder(BaseModel):

@@ -34,7 +34,7 @@ def _who_holds(state: ServiceState, power: str, unit: str | None, at: str | None
     kb = state.kb()
     power_iri = kb.names.resolve(power, "power", day)
     unit_iri = kb.names.resolve(unit, "unit", day) if unit else None
-    return kb.engine.who_holds(power_iri, unit_iri, day)
+    return kb.with_sources(kb.engine.who_holds(power_iri, unit_iri, day))
 
 
 def _known(state: ServiceState, tail: str, kind: str) -> str:
