@@ -18,7 +18,7 @@ ID = "https://w3id.org/thamquyen/id/"
 CASES = [
     # monthly social allowances: NĐ 136/2013 → NĐ 20/2021 (district Chủ tịch) → NĐ 147/2025 (commune)
     ("quyet-dinh-huong-dieu-chinh-thoi-huong-tro-cap-xa-hoi-hang-thang", "845", date(2020, 1, 1),
-     "post/chu-tich-ubnd-845", "doc/136-2013-nd-cp/dieu-7"),
+     "post/chu-tich-ubnd-845", "doc/136-2013-nd-cp/dieu-8/khoan-1"),
     ("quyet-dinh-huong-dieu-chinh-thoi-huong-tro-cap-xa-hoi-hang-thang", "845", date(2021, 7, 1),
      "post/chu-tich-ubnd-845", "doc/20-2021-nd-cp/dieu-8/khoan-1"),
     ("quyet-dinh-huong-dieu-chinh-thoi-huong-tro-cap-xa-hoi-hang-thang", "001", date(2025, 6, 30),
