@@ -18,7 +18,7 @@ ID = "https://w3id.org/thamquyen/id/"
 CASES = [
     # monthly social allowances: NĐ 136/2013 → NĐ 20/2021 (district Chủ tịch) → NĐ 147/2025 (commune)
     ("quyet-dinh-huong-dieu-chinh-thoi-huong-tro-cap-xa-hoi-hang-thang", "845", date(2020, 1, 1),
-     "post/chu-tich-ubnd-845", "doc/136-2013-nd-cp/dieu-7"),
+     "post/chu-tich-ubnd-845", "doc/136-2013-nd-cp/dieu-8/khoan-1"),
     ("quyet-dinh-huong-dieu-chinh-thoi-huong-tro-cap-xa-hoi-hang-thang", "845", date(2021, 7, 1),
      "post/chu-tich-ubnd-845", "doc/20-2021-nd-cp/dieu-8/khoan-1"),
     ("quyet-dinh-huong-dieu-chinh-thoi-huong-tro-cap-xa-hoi-hang-thang", "001", date(2025, 6, 30),
@@ -34,9 +34,9 @@ CASES = [
      "post/chu-tich-ubnd-29254-2025", "doc/142-2025-nd-cp/dieu-4/khoan-1"),
     # karaoke licences: NĐ 54/2019 (Sở VHTTDL) → NĐ 148/2024 (UBND cấp tỉnh)
     ("cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke", "84", date(2020, 1, 1),
-     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/dieu-9"),
+     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/dieu-9/khoan-1"),
     ("cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke", "84", date(2024, 11, 11),
-     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/dieu-9"),
+     "agency/so-van-hoa-the-thao-va-du-lich-84", "doc/54-2019-nd-cp/dieu-9/khoan-1"),
     ("cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke", "84", date(2024, 11, 12),
      "agency/ubnd-84", "doc/148-2024-nd-cp/dieu-1"),
     # awards: Luật 2003 → Luật 2022; the district Chủ tịch's power ends with the district level
