@@ -41,6 +41,7 @@ class Settings:
     max_query_depth: int = 100
     max_result_mb: float = 32.0
     worker_memory_mb: int = 2048
+    answer_cache_mb: float = 128.0
     header_timeout: float = 10.0
     body_timeout: float = 60.0
     keep_alive: float = 15.0  # above the 5 s clients keep idle connections: no close race
@@ -122,6 +123,8 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_MAX_RESULT_MB", "max_result_mb", "largest /sparql answer, in MB (default 32)"),
     ("THAMQUYEN_WORKER_MEMORY_MB", "worker_memory_mb", "address space of one SPARQL worker, in MB; "
                                                        "0 for no cap (default 2048)"),
+    ("THAMQUYEN_ANSWER_CACHE_MB", "answer_cache_mb", "memory of the nationwide who-holds answers "
+                                                     "kept per web process, in MB (default 128)"),
     ("THAMQUYEN_HEADER_TIMEOUT", "header_timeout", "seconds a client has to send the request "
                                                    "headers (default 10)"),
     ("THAMQUYEN_BODY_TIMEOUT", "body_timeout", "seconds a client has to send the whole request "

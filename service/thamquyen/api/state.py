@@ -3,6 +3,7 @@ the SPARQL executor, the shapes graph and the templates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
 from . import worker
 from .executor import Executor, WorkerPool, make_executor
+from .nationwide import AnswerCache, Nationwide
 from .settings import Settings, find_yasgui
 
 log = logging.getLogger("thamquyen.api")
@@ -43,6 +45,7 @@ class ServiceState:
         # SHACL validations in this process (remote or in-memory store) run one at a time.
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
+        self.answers = AnswerCache(int(settings.answer_cache_mb * 1024 * 1024))
         self._cache_lock = threading.Lock()
         self.index_time = time.time() if kb is not None else None
         self._stop = threading.Event()
@@ -153,6 +156,10 @@ class ServiceState:
                 if key not in self._cache:
                     self._cache[key] = make()
         return self._cache[key]  # type: ignore[return-value]
+
+    def nationwide(self, power: str, day: dt.date) -> Nationwide:
+        """The nationwide holders of a power on a day (kept once computed)."""
+        return self.answers.get(self.kb(), power, day)
 
     def shapes(self) -> rdflib.Graph:
         """The SHACL shapes graph (read once)."""
