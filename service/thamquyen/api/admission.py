@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ from .settings import Settings
 
 Scope = dict
 PAGE_SLOTS = 4  # pages rendered at once: slow pages must not take every thread of the pool
+PENALTY_SECONDS = 60.0  # a client stays heavy this long after its last runaway query
+HEAVY_DEADLINE = 0.5  # a heavy client's query deadline, as a share of the normal one
+MAX_STRIKES = 10_000  # client addresses remembered before the expired ones are dropped
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 
@@ -43,21 +47,55 @@ class Refused(Exception):
 
 @dataclass
 class Gate:
-    """`running` at once, `waiting` more queued, `per_client` inside per client address."""
+    """`running` at once, `waiting` more queued, `per_client` inside per client address.
+
+    A gate that keeps strikes (`penalty` seconds > 0) serves clients in good standing first:
+    a client whose query hit the deadline or the memory cap (`strike`) is *heavy* for
+    `penalty` seconds — one request inside at a time, behind every other waiting client, with
+    `reserve` slots it may never take (so a legitimate query always finds a worker), and the
+    earlier deadline of `deadline()`."""
 
     running: int
     waiting: int
     per_client: int
     wait: float
+    penalty: float = 0.0
     inside: int = 0
     clients: Counter = field(default_factory=Counter)
-    _slots: asyncio.Semaphore | None = None
+    held: int = 0  # slots taken (running)
+    held_heavy: int = 0  # … of which by heavy clients
+    strikes: dict[str, float] = field(default_factory=dict)  # client → time of its last strike
+    queue: list[tuple[bool, asyncio.Future]] = field(default_factory=list)
 
-    def _enter(self, client: str) -> None:
-        if self.clients[client] >= self.per_client:
+    @property
+    def reserve(self) -> int:
+        """Slots heavy clients never take: one when there are two or more."""
+        return 1 if self.running > 1 and self.penalty > 0 else 0
+
+    def heavy(self, client: str) -> bool:
+        """True while the client's last strike is recent."""
+        last = self.strikes.get(client)
+        return last is not None and time.monotonic() - last < self.penalty
+
+    def strike(self, client: str) -> None:
+        """Note that a request of this client hit the deadline or the memory cap."""
+        if self.penalty <= 0:
+            return
+        now = time.monotonic()
+        if len(self.strikes) > MAX_STRIKES:  # forget the old ones (many addresses)
+            self.strikes = {c: t for c, t in self.strikes.items() if now - t < self.penalty}
+        self.strikes[client] = now
+
+    def deadline(self, client: str, normal: float) -> float:
+        """The query deadline for this client: shorter while it is heavy."""
+        return max(1.0, normal * HEAVY_DEADLINE) if self.heavy(client) else normal
+
+    def _enter(self, client: str, heavy: bool) -> None:
+        limit = 1 if heavy else self.per_client
+        if self.clients[client] >= limit:
             raise Refused(429, "too_many_requests",
-                          f"bạn đang có {self.per_client} yêu cầu nặng chưa xong; hãy đợi chúng xong.",
-                          f"you already have {self.per_client} heavy requests in flight; wait for them.")
+                          f"bạn đang có {limit} yêu cầu nặng chưa xong; hãy đợi chúng xong.",
+                          f"you already have {limit} heavy requests in flight; wait for them.")
         if self.inside >= self.running + self.waiting:
             raise busy()
         self.inside += 1
@@ -69,21 +107,64 @@ class Gate:
         if self.clients[client] <= 0:
             del self.clients[client]
 
+    def _free(self, heavy: bool) -> bool:
+        if self.held >= self.running:
+            return False
+        return not heavy or self.held_heavy < self.running - self.reserve
+
+    def _take(self, heavy: bool) -> None:
+        self.held += 1
+        self.held_heavy += heavy
+
+    def _release(self, heavy: bool) -> None:
+        self.held -= 1
+        self.held_heavy -= heavy
+        self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Give free slots to waiters: clients in good standing first, in order of arrival."""
+        for wanted in (False, True):
+            for entry in list(self.queue):
+                heavy, future = entry
+                if heavy != wanted or future.done() or not self._free(heavy):
+                    continue
+                self.queue.remove(entry)
+                self._take(heavy)
+                future.set_result(None)
+
+    async def _acquire(self, heavy: bool) -> None:
+        waiting_ahead = any(not f.done() and (h == heavy or not h) for h, f in self.queue)
+        if self._free(heavy) and not waiting_ahead:
+            self._take(heavy)
+            return
+        future = asyncio.get_running_loop().create_future()
+        entry = (heavy, future)
+        self.queue.append(entry)
+        try:
+            await asyncio.wait_for(asyncio.shield(future), self.wait)
+        except BaseException:
+            if entry in self.queue:
+                self.queue.remove(entry)
+            if future.done() and not future.cancelled():
+                self._release(heavy)  # granted just as the wait ended: give it back
+            else:
+                future.cancel()
+            raise
+
     @contextlib.asynccontextmanager
     async def admit(self, client: str) -> AsyncIterator[None]:
         """Hold a slot for the block, once one is free (Refused at once when full)."""
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.running)
-        self._enter(client)
+        heavy = self.heavy(client)
+        self._enter(client, heavy)
         try:
             try:
-                await asyncio.wait_for(self._slots.acquire(), self.wait)
+                await self._acquire(heavy)
             except TimeoutError:
                 raise busy() from None
             try:
                 yield
             finally:
-                self._slots.release()
+                self._release(heavy)
         finally:
             self._leave(client)
 
@@ -98,7 +179,7 @@ def gates(settings: Settings) -> dict[str, Gate]:
     """The gates of the heavy routes for these settings."""
     per_client = max(1, settings.client_queries)
     return {"query": Gate(max(1, settings.sparql_workers), max(0, settings.sparql_queue), per_client,
-                          settings.query_timeout),
+                          settings.query_timeout, PENALTY_SECONDS),
             "page": Gate(PAGE_SLOTS, 8 * PAGE_SLOTS, max(8, per_client), settings.timeout),
             "named": Gate(max(1, settings.named_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout),

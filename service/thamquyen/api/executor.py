@@ -50,6 +50,7 @@ class QueryJob:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_bytes: int = 0  # largest answer body (0: no cap)
+    timeout: float = 0.0  # this query's deadline in seconds (0: the executor's own)
 
 
 @dataclass
@@ -207,7 +208,7 @@ class WorkerPool:
     def call(self, payload: dict) -> tuple:
         """The worker's raw answer to one job; past the deadline (waiting for a worker
         included) the worker is killed and QueryFailed("timeout") raised."""
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + (payload.get("timeout") or self.timeout)
         for _attempt in range(3):
             w = self._take()
             try:
@@ -248,7 +249,7 @@ class WorkerPool:
             # SIGABRT: over its memory cap (RLIMIT_AS); SIGSEGV: out of stack
             raise QueryFailed("too_large", "worker died") from exc
         if raw is None:
-            log.warning("query stopped after %.1f s; worker %s killed", self.timeout, w.process.pid)
+            log.warning("query stopped at its deadline; worker %s killed", w.process.pid)
             self._replace(w)
             raise QueryFailed("timeout")
         self.idle.put(w)
@@ -290,7 +291,7 @@ class ThreadExecutor:
 
         thread = threading.Thread(target=target, name="thamquyen-sparql", daemon=True)
         thread.start()
-        thread.join(self.timeout)
+        thread.join(job.timeout or self.timeout)
         if not box:
             raise QueryFailed("timeout")
         return _answer(box[0])

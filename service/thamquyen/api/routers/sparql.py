@@ -242,11 +242,15 @@ async def _handle(request: Request) -> Response:
     job = _job(state, query, fields, accept)
     await run_in_threadpool(check_query, query, state)
     client = request.client.host if request.client else "?"
+    gate = request.app.state.gates["query"]
+    job.timeout = gate.deadline(client, state.settings.query_timeout)
     try:
-        async with request.app.state.gates["query"].admit(client):
+        async with gate.admit(client):
             answer = await run_in_threadpool(lambda: state.executor().run(job))
     except QueryFailed as exc:
-        raise query_failure(exc, state.settings.query_timeout) from None
+        if exc.kind in ("timeout", "too_large"):
+            gate.strike(client)  # its next queries wait behind the others, with less time
+        raise query_failure(exc, job.timeout) from None
     except Refused as exc:
         raise ApiError(exc.status, exc.code, exc.vi, exc.en) from None
     headers = {"Vary": "Accept", "X-Row-Limit": str(job.limit)}
