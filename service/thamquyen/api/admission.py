@@ -10,10 +10,14 @@ nothing; /sparql passes its gate in the router, after the checks that refuse a q
   so a flood of /sparql never queues them.
 * validation — POST /api/validate: as many running as there are validation workers, four
   waiting, the rest 503 `busy`.
-* page — /id/…: four rendered at once, more waiting; so slow pages cannot take every thread.
+* page — the pages and answers that may be heavy: /id/…, /tra-cuu and who-holds without a
+  unit (up to ~10,000 holders): two computed at once per web process, more waiting; so that
+  quick lookups share the processor (and Python's one running thread) with two at most.
 
-Each gate also caps the requests one client address has inside it (`client_queries`; 429
-`too_many_requests`). Lookups, pages and /health pass no gate: heavy traffic never queues them.
+Each gate also caps the requests one client address has inside it, waiting or running
+(`client_queries`; 429 `too_many_requests`). The query gate also serves clients in good
+standing first (see Gate). Lookups in a unit, searches and /health pass no gate: heavy traffic
+never queues them.
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from .settings import Settings
 
 Scope = dict
-PAGE_SLOTS = 4  # pages rendered at once: slow pages must not take every thread of the pool
+PAGE_SLOTS = 2  # heavy pages computed at once: each one more slows every quick lookup down
 PENALTY_SECONDS = 60.0  # a client stays heavy this long after its last runaway query
 HEAVY_DEADLINE = 0.5  # a heavy client's query deadline, as a share of the normal one
 MAX_STRIKES = 10_000  # client addresses remembered before the expired ones are dropped
@@ -187,11 +192,20 @@ def gates(settings: Settings) -> dict[str, Gate]:
                              settings.validation_timeout)}
 
 
+def nationwide(scope: Scope) -> bool:
+    """A who-holds question without a unit (the whole country)."""
+    path = scope.get("path", "")
+    if path != "/api/who-holds" and not (path.startswith("/api/powers/") and path.endswith("/holders")):
+        return False
+    return not any(value for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+                   if key == "in")
+
+
 def gate_name(scope: Scope) -> str | None:
     """Which gate the middleware puts a request through, or None (/sparql takes its own, after
     the cheap checks, so that a refused query never waits)."""
     path, method = scope.get("path", ""), scope.get("method", "GET")
-    if path.startswith("/id/"):
+    if path.startswith("/id/") or path == "/tra-cuu" or nationwide(scope):
         return "page"
     if path.startswith("/api/queries/"):
         return "named"

@@ -276,6 +276,12 @@ def _lineage(kb: KB, iri: str) -> list[tuple[str, str, str | None, str | None]]:
     return found
 
 
+def warm(kb: KB) -> None:
+    """Build now what the first page would build (seconds at national size): before the web
+    processes are forked, so that they share it."""
+    _predecessors(kb.engine.index)
+
+
 @functools.lru_cache(maxsize=4)
 def _predecessors(index) -> dict[str, list]:
     """successor → [(predecessor, [reorganizations])], read once from the engine's index."""

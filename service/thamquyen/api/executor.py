@@ -100,6 +100,7 @@ def _answer(raw: tuple) -> QueryAnswer:
 
 
 STARTUP_SECONDS = 60.0
+SPARE_WORKERS = 1  # query workers started beyond those the admission gate lets run at once
 
 
 class _KilledFromOutside(Exception):
@@ -121,13 +122,14 @@ class WorkerPool:
     def __init__(self, location: Path, size: int, timeout: float, memory_mb: int = 0,
                  module: str = "thamquyen.api.worker", nice: int = worker.NICE):
         self.location, self.timeout, self.memory_mb = str(location), timeout, memory_mb
+        self.size = max(1, size)
         self.module, self.nice = module, nice  # the worker program (queries or validations)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
         self.live: set[_Worker] = set()
         self.lock = threading.Lock()
         self.failure: str | None = None
-        for _ in range(max(1, size)):
+        for _ in range(self.size):
             try:
                 self.idle.put(self._start())
             except OSError as exc:
@@ -182,10 +184,10 @@ class WorkerPool:
         threading.Thread(target=restart, name="thamquyen-worker-restart", daemon=True).start()
 
     def problem(self) -> str | None:
-        """Why no query can run now (no live worker and starting one failed), else None."""
+        """Why the pool is short of workers (starting one failed), else None."""
         with self.lock:
             alive = len(self.live)
-        return self.failure if alive == 0 and self.failure else None
+        return self.failure if alive < self.size and self.failure else None
 
     def _stop(self, w: _Worker) -> None:
         with self.lock:
@@ -224,7 +226,8 @@ class WorkerPool:
 
     def _take(self) -> _Worker:
         """An idle worker; callers are admitted no faster than workers exist, so a long wait
-        means the pool is broken (restarts failing): answer at once rather than hang."""
+        means the pool is broken (restarts failing): answer at once rather than hang.
+        (Restarts failing with a worker still idle: the query runs on it.)"""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -421,7 +424,10 @@ def make_executor(store: object, remote: RemoteSettings | None, timeout: float,
     if remote is not None:
         return RemoteExecutor(remote, timeout)
     if isinstance(store, EmbeddedStore) and store.location is not None:
-        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb, nice=nice)
+        # one spare: a worker killed at its deadline is replaced in the background (a second
+        # or more on a busy machine) while the admission gate lets `workers` queries run
+        return WorkerPool(store.location / "oxigraph", workers + SPARE_WORKERS, timeout, memory_mb,
+                          nice=nice)
     if isinstance(store, EmbeddedStore):
         log.warning("in-memory store: /sparql timeouts are soft (the query is not stopped)")
         return ThreadExecutor(store.store, timeout)

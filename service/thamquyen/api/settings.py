@@ -33,7 +33,7 @@ class Settings:
     sparql_workers: int = 2
     yasgui_dir: Path | None = None
     sparql_queue: int = 16
-    named_workers: int = 1
+    named_workers: int = 2
     validation_workers: int = 1
     web_processes: int = 1
     client_queries: int = 4
@@ -106,7 +106,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_SPARQL_WORKERS", "sparql_workers", "worker processes that run /sparql queries on "
                                                    "the embedded store (default 2)"),
     ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
-                                                 "queries on the embedded store (default 1)"),
+                                                 "queries on the embedded store (default 2)"),
     ("THAMQUYEN_WEB_PROCESSES", "web_processes", "web processes answering requests on the "
                                                  "embedded store, each with its own workers "
                                                  "and admission limits (default 1)"),

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
 from . import worker
+from .describe import warm
 from .executor import Executor, WorkerPool, make_executor
 from .nationwide import AnswerCache, Nationwide
 from .settings import Settings, find_yasgui
@@ -196,6 +197,7 @@ class ServiceState:
             self.validation_pool()
             if not self.settings.remote:
                 self.triple_count()  # counted now, not by the first /health (1 s at 3M)
+                warm(self.kb())
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
         if self.settings.remote is not None and self.settings.refresh_interval > 0:

@@ -8,8 +8,8 @@ Before it opens the store the process leaves the network (a network namespace of
 no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
 so this is what makes federation impossible even for a query the checks did not catch.
 Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
-It runs at a lower CPU priority (nice) than the web process: when runaway queries take every
-processor, lookups, pages and /health still get theirs at once.
+It runs at the lowest CPU priority (nice 19) below the web process: when runaway queries take
+every processor, lookups, pages and /health still get theirs at once.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .queryguard import QueryRefused, federation_refused, parsed_service
 from .results import render
 
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
-NICE = 10  # CPU weight about a tenth of the web process's when both want a processor
+NICE = 19  # CPU weight 15 against the web process's 1024: the web process always wins
 NAMED_NICE = 5  # the named queries' workers: a third (their queries are the catalog's own)
 
 
