@@ -35,6 +35,7 @@ from .settings import Settings
 
 Scope = dict
 PAGE_SLOTS = 2  # heavy pages computed at once: each one more slows every quick lookup down
+PAGE_QUEUE = 64  # heavy pages waiting (on the event loop: a waiting request costs no thread)
 PENALTY_SECONDS = 60.0  # a client stays heavy this long after its last runaway query
 HEAVY_DEADLINE = 0.5  # a heavy client's query deadline, as a share of the normal one
 MAX_STRIKES = 10_000  # client addresses remembered before the expired ones are dropped
@@ -185,7 +186,7 @@ def gates(settings: Settings) -> dict[str, Gate]:
     per_client = max(1, settings.client_queries)
     return {"query": Gate(max(1, settings.sparql_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout, PENALTY_SECONDS),
-            "page": Gate(PAGE_SLOTS, 8 * PAGE_SLOTS, max(8, per_client), settings.timeout),
+            "page": Gate(PAGE_SLOTS, PAGE_QUEUE, max(8, per_client), settings.timeout),
             "named": Gate(max(1, settings.named_workers), max(0, settings.sparql_queue), per_client,
                           settings.query_timeout),
             "validate": Gate(max(1, settings.validation_workers), 4, per_client,

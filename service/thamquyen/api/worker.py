@@ -127,8 +127,10 @@ def main(argv: list[str]) -> None:
         print("thamquyen worker: cannot leave the network (no network namespace); "
               "SERVICE is refused by the query checks only", file=sys.stderr)
     limit_memory(int(argv[3]) if len(argv) > 3 else 0)
-    lower_priority(int(argv[4]) if len(argv) > 4 else NICE)
     parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
+    # Start-up (a fraction of a second) ran at the web process's priority, so a replacement is
+    # ready at once even on a busy machine; queries run at the worker's own low priority.
+    lower_priority(int(argv[4]) if len(argv) > 4 else NICE)
     serve(Connection(int(argv[1])), argv[2])
 
 
