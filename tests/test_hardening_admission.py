@@ -156,3 +156,26 @@ def test_attackers_runaway_queries_leave_a_worker_for_a_legitimate_client(serve)
     assert statuses[2:].count(429) >= 2  # the two heavy attackers may have one query in flight
     assert all(r.status_code == 200 for r in answers), [r.text for r in answers]
     assert max(seconds) < 1.5, seconds  # never behind a runaway query (deadline 2 s, heavy 1 s)
+
+
+def test_a_runaway_query_gives_way_after_its_fair_share(serve):  # noqa: F811
+    served = serve(query_timeout=10.0, sparql_workers=1, sparql_queue=8)
+
+    async def scenario() -> tuple[httpx.Response, float, httpx.Response, float]:
+        async with httpx.AsyncClient(base_url=served.url, timeout=30, trust_env=False) as c:
+            started = time.monotonic()
+            runaway = asyncio.create_task(c.get("/sparql", params={"query": RUNAWAY}, headers={
+                "X-Forwarded-For": "10.66.0.9", **JSON}))
+            await asyncio.sleep(0.5)
+            person = await c.get("/sparql", params={"query": "ASK {}"},
+                                 headers={"X-Forwarded-For": "10.1.0.9", **JSON})
+            person_done = time.monotonic() - started
+            stopped = await runaway
+            return person, person_done, stopped, time.monotonic() - started
+
+    person, person_done, stopped, runaway_done = asyncio.run(scenario())
+    assert person.status_code == 200, person.text
+    assert person_done < 8.0  # not the 10 s deadline of the query ahead of it
+    body = stopped.json()
+    assert stopped.status_code == 503 and body["error"] == "query_timeout"
+    assert "while others waited" in body["detail"] and runaway_done < 8.0

@@ -72,6 +72,7 @@ class Gate:
     held_heavy: int = 0  # … of which by heavy clients
     strikes: dict[str, float] = field(default_factory=dict)  # client → time of its last strike
     queue: list[tuple[bool, asyncio.Future]] = field(default_factory=list)
+    light_waiting: int = 0  # clients in good standing in the queue
 
     @property
     def reserve(self) -> int:
@@ -113,6 +114,11 @@ class Gate:
         if self.clients[client] <= 0:
             del self.clients[client]
 
+    def others_wait(self) -> bool:
+        """True while a client in good standing waits for a slot (read from worker threads:
+        queries running past their fair share then give way)."""
+        return self.light_waiting > 0
+
     def _free(self, heavy: bool) -> bool:
         if self.held >= self.running:
             return False
@@ -134,9 +140,13 @@ class Gate:
                 heavy, future = entry
                 if heavy != wanted or future.done() or not self._free(heavy):
                     continue
-                self.queue.remove(entry)
+                self._dequeue(entry)
                 self._take(heavy)
                 future.set_result(None)
+
+    def _dequeue(self, entry: tuple[bool, asyncio.Future]) -> None:
+        self.queue.remove(entry)
+        self.light_waiting -= not entry[0]
 
     async def _acquire(self, heavy: bool) -> None:
         waiting_ahead = any(not f.done() and (h == heavy or not h) for h, f in self.queue)
@@ -146,11 +156,12 @@ class Gate:
         future = asyncio.get_running_loop().create_future()
         entry = (heavy, future)
         self.queue.append(entry)
+        self.light_waiting += not heavy
         try:
             await asyncio.wait_for(asyncio.shield(future), self.wait)
         except BaseException:
             if entry in self.queue:
-                self.queue.remove(entry)
+                self._dequeue(entry)
             if future.done() and not future.cancelled():
                 self._release(heavy)  # granted just as the wait ended: give it back
             else:

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -74,8 +74,9 @@ class QueryFailed(Exception):
 class Executor(Protocol):
     """What the /sparql router needs."""
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Run the query (blocking; call it off the event loop)."""
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Run the query (blocking; call it off the event loop); past a fair share of time
+        it may be stopped while `give_way()` is true (others wait)."""
 
     def close(self) -> None:
         """Stop workers, close connections."""
@@ -101,6 +102,9 @@ def _answer(raw: tuple) -> QueryAnswer:
 
 STARTUP_SECONDS = 60.0
 SPARE_WORKERS = 1  # query workers started beyond those the admission gate lets run at once
+FAIR_SHARE = 2.0  # seconds a query may run while other clients wait for a worker
+POLL_SECONDS = 0.25  # how often a running query looks whether others wait
+FAIR_SHARE_STOP = "fair share"  # the message of a query stopped for others before its deadline
 
 
 class _KilledFromOutside(Exception):
@@ -203,11 +207,12 @@ class WorkerPool:
         self._stop(w)
         self._refill()
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Run on an idle worker; past the deadline the worker is killed (503 timeout)."""
-        return _answer(self.call(asdict(job)))
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Run on an idle worker; past the deadline the worker is killed (503 timeout), and
+        so it is past `FAIR_SHARE` seconds while `give_way()` says others wait for a worker."""
+        return _answer(self.call(asdict(job), give_way))
 
-    def call(self, payload: dict) -> tuple:
+    def call(self, payload: dict, give_way: Callable[[], bool] | None = None) -> tuple:
         """The worker's raw answer to one job; past the deadline (waiting for a worker
         included) the worker is killed and QueryFailed("timeout") raised."""
         deadline = time.monotonic() + (payload.get("timeout") or self.timeout)
@@ -219,7 +224,7 @@ class WorkerPool:
                 self._replace(w)  # it died while idle: the query never ran, try another
                 continue
             try:
-                return self._wait(w, deadline)
+                return self._wait(w, deadline, give_way)
             except _KilledFromOutside:
                 continue  # killed by someone else (operator, OOM killer): once more on a fresh one
         raise QueryFailed("too_large", "SPARQL workers keep dying")
@@ -239,9 +244,16 @@ class WorkerPool:
                 if time.monotonic() > deadline:
                     raise QueryFailed("busy", "every SPARQL worker is busy") from None
 
-    def _wait(self, w: _Worker, deadline: float) -> tuple:
+    def _wait(self, w: _Worker, deadline: float, give_way: Callable[[], bool] | None = None) -> tuple:
+        started = time.monotonic()
         try:
-            ready = w.conn.poll(max(0.0, deadline - time.monotonic()))
+            while True:
+                left = deadline - time.monotonic()
+                ready = w.conn.poll(max(0.0, min(left, POLL_SECONDS) if give_way else left))
+                if ready or left <= 0:
+                    break
+                if give_way and time.monotonic() - started > FAIR_SHARE and give_way():
+                    break  # had its share while others wait: stopped as at the deadline
             raw = w.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
             self._replace(w)
@@ -252,9 +264,10 @@ class WorkerPool:
             # SIGABRT: over its memory cap (RLIMIT_AS); SIGSEGV: out of stack
             raise QueryFailed("too_large", "worker died") from exc
         if raw is None:
-            log.warning("query stopped at its deadline; worker %s killed", w.process.pid)
+            ran = time.monotonic() - started
+            log.warning("query stopped after %.1f s; worker %s killed", ran, w.process.pid)
             self._replace(w)
-            raise QueryFailed("timeout")
+            raise QueryFailed("timeout", "" if time.monotonic() >= deadline else FAIR_SHARE_STOP)
         self.idle.put(w)
         return raw
 
@@ -281,8 +294,8 @@ class ThreadExecutor:
     def __init__(self, store: ox.Store, timeout: float):
         self.store, self.timeout = store, timeout
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Run the query; answer 503 at the deadline (the thread runs on)."""
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Run the query; answer 503 at the deadline (the thread runs on; no fair share)."""
         _refuse_federation(job)
         box: list[tuple] = []
 
@@ -344,8 +357,9 @@ class RemoteExecutor:
         self.client = httpx.Client(auth=remote.httpx_auth(),
                                    timeout=httpx.Timeout(timeout, connect=min(timeout, 5)))
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Forward, parse the streamed answer into terms, write it in the negotiated format."""
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Forward, parse the streamed answer into terms, write it in the negotiated format
+        (the remote store has its own scheduling: no fair share here)."""
         _refuse_federation(job)
         data = [("query", job.query)]
         graphs = job.default_graphs or ([self.remote.graph] if self.remote.graph else [])
