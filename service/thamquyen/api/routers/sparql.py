@@ -20,7 +20,7 @@ from ..admission import Refused
 from ..body import decode_utf8, media_type, read_body
 from ..conneg import negotiate, prefers_html
 from ..errors import ApiError, responses
-from ..executor import FAIR_SHARE, FAIR_SHARE_STOP, QueryFailed, QueryJob
+from ..executor import FAIR_SHARE, FAIR_SHARE_STOP, FAIR_SHARE_WALL, QueryFailed, QueryJob
 from ..named import is_iri, yasgui_tabs
 from ..queryguard import QueryRefused, check_shape
 from ..results import GRAPH_TYPES, TABLE_TYPES, content_type
@@ -130,10 +130,12 @@ def query_failure(exc: QueryFailed, timeout: float) -> ApiError:
                         f"SPARQL syntax error: {exc.message}")
     if exc.kind == "timeout" and exc.message == FAIR_SHARE_STOP:
         return ApiError(503, "query_timeout",
-                        f"truy vấn đã chạy hơn {FAIR_SHARE:g} giây trong lúc người khác chờ máy chạy "
-                        "truy vấn nên đã bị dừng; hãy thu hẹp truy vấn (LIMIT, điều kiện lọc).",
-                        f"the query ran over {FAIR_SHARE:g} s while others waited for a worker and "
-                        "was stopped; narrow it down (LIMIT, filters).")
+                        f"truy vấn đã dùng hơn {FAIR_SHARE:g} giây CPU (hoặc {FAIR_SHARE_WALL:g} giây) "
+                        "trong lúc người khác chờ máy chạy truy vấn nên đã bị dừng; hãy thu hẹp "
+                        "truy vấn (LIMIT, điều kiện lọc).",
+                        f"the query used over {FAIR_SHARE:g} s of CPU (or {FAIR_SHARE_WALL:g} s in "
+                        "all) while others waited for a worker and was stopped; narrow it down "
+                        "(LIMIT, filters).")
     if exc.kind == "timeout":
         return ApiError(503, "query_timeout",
                         f"truy vấn chạy quá {timeout:g} giây nên đã bị dừng; hãy thu hẹp truy vấn "
