@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import quote
 
 import rdflib
@@ -15,6 +17,7 @@ from ..kb import KB
 from ..namespaces import ID, PREFIXES, TQ
 from ..reports import compact
 from ..store import Store
+from .nationwide import Nationwide, compute
 from .wording import vn_date
 
 DESCRIBE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -181,32 +184,32 @@ class HolderList:
 PER_PAGE = 50
 
 
-def power_holders(kb: KB, iri: str, at: dt.date, province: str | None, page: int) -> tuple[
+def power_holders(answer: Nationwide, province: str | None, page: int) -> tuple[
         HolderList, set[str]]:
-    """The engine's holders of the power, filtered by province and cut to one page."""
-    from .places import province_of_authority
-
-    index = kb.engine.index
-    holders = kb.engine.who_holds(iri, None, at)["holders"]
-    where = {h["authority"]: province_of_authority(index, h["authority"]) for h in holders}
-    counts: dict[str, int] = {}
-    for found in where.values():
-        for p in found:
-            counts[p] = counts.get(p, 0) + 1
-    chosen = [h for h in holders if province is None or province in where[h["authority"]]]
-    pages = max(1, -(-len(chosen) // PER_PAGE))
+    """The nationwide holders of the power, filtered by province and cut to one page; what
+    the page names (to label) is that page's holders and chains and the provinces only."""
+    holders = answer.holders
+    shown = len(holders) if province is None else answer.counts.get(province, 0)
+    pages = max(1, -(-shown // PER_PAGE))
     page = min(max(1, page), pages)
-    items = chosen[(page - 1) * PER_PAGE:page * PER_PAGE]
+    first = (page - 1) * PER_PAGE
+    if province is None:
+        items = holders[first:first + PER_PAGE]
+    else:
+        chosen = (h for h, where in zip(holders, answer.provinces, strict=True) if province in where)
+        items = list(itertools.islice(chosen, first, first + PER_PAGE))
     wanted = {s[k] for h in items for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
-    wanted |= {h["authority"] for h in items} | set(counts)
-    listing = HolderList(len(holders), len(chosen), page, pages, province, [], items)
-    listing.provinces = [(p, "", n) for p, n in counts.items()]
+    wanted |= {h["authority"] for h in items} | set(answer.counts)
+    listing = HolderList(len(holders), shown, page, pages, province,
+                         [(p, "", n) for p, n in answer.counts.items()], items)
     return listing, wanted
 
 
 def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | None = None,
-               page: int = 1) -> Page:
-    """The Vietnamese view of a data IRI (labels, properties, legal basis, holders of a power)."""
+               page: int = 1, nationwide: Callable[[str, dt.date], Nationwide] | None = None
+               ) -> Page:
+    """The Vietnamese view of a data IRI (labels, properties, legal basis, holders of a power;
+    `nationwide` gives a power's holders, by default computed here)."""
     node = rdflib.URIRef(iri)
     graph = description(kb.store, iri)
     incoming_rows = kb.store.select(INCOMING, {"node": node})
@@ -215,7 +218,8 @@ def build_page(kb: KB, iri: str, at: dt.date, root: str = "", province: str | No
     wanted |= {str(r["s"]) for r in incoming_rows} | {str(r["p"]) for r in incoming_rows}
     listing = None
     if (node, RDF.type, TQ.Power) in graph:
-        listing, more = power_holders(kb, iri, at, province, page)
+        answer = (nationwide or functools.partial(compute, kb))(iri, at)
+        listing, more = power_holders(answer, province, page)
         wanted |= more
     lineage = _lineage(kb, iri)
     powers = _powers_here(kb, iri, graph, at)
@@ -282,7 +286,13 @@ def _lineage(kb: KB, iri: str) -> list[tuple[str, str, str | None, str | None]]:
     return found
 
 
-@lru_cache(maxsize=4)
+def warm(kb: KB) -> None:
+    """Build now what the first page would build (seconds at national size): before the web
+    processes are forked, so that they share it."""
+    _predecessors(kb.engine.index)
+
+
+@functools.lru_cache(maxsize=4)
 def _predecessors(index) -> dict[str, list]:
     """successor → [(predecessor, [reorganizations])], read once from the engine's index."""
     table: dict[str, list] = {}

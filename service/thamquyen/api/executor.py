@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -50,6 +50,7 @@ class QueryJob:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_bytes: int = 0  # largest answer body (0: no cap)
+    timeout: float = 0.0  # this query's deadline in seconds (0: the executor's own)
 
 
 @dataclass
@@ -73,8 +74,9 @@ class QueryFailed(Exception):
 class Executor(Protocol):
     """What the /sparql router needs."""
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Run the query (blocking; call it off the event loop)."""
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Run the query (blocking; call it off the event loop); past a fair share of time
+        it may be stopped while `give_way()` is true (others wait)."""
 
     def close(self) -> None:
         """Stop workers, close connections."""
@@ -89,6 +91,18 @@ def _refuse_federation(job: QueryJob) -> None:
         raise QueryFailed("federation", "SERVICE")
 
 
+def cpu_seconds(pid: int) -> float:
+    """Processor time a process has used (user + system), 0 if it cannot be read. CPU time,
+    not wall time: on a busy machine a small query at low priority may wait long for a
+    processor, and it is not the one to stop."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _answer(raw: tuple) -> QueryAnswer:
     if raw[0] == "ok":
         return QueryAnswer(raw[1], raw[2], raw[3])
@@ -99,6 +113,12 @@ def _answer(raw: tuple) -> QueryAnswer:
 
 
 STARTUP_SECONDS = 60.0
+SPARE_WORKERS = 1  # query workers started beyond those the admission gate lets run at once
+FAIR_SHARE = 2.0  # seconds of CPU a query may take while other clients wait for a worker
+FAIR_SHARE_WALL = 5.0  # … or seconds in all, CPU or not
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+POLL_SECONDS = 0.25  # how often a running query looks whether others wait
+FAIR_SHARE_STOP = "fair share"  # the message of a query stopped for others before its deadline
 
 
 class _KilledFromOutside(Exception):
@@ -120,13 +140,14 @@ class WorkerPool:
     def __init__(self, location: Path, size: int, timeout: float, memory_mb: int = 0,
                  module: str = "thamquyen.api.worker", nice: int = worker.NICE):
         self.location, self.timeout, self.memory_mb = str(location), timeout, memory_mb
+        self.size = max(1, size)
         self.module, self.nice = module, nice  # the worker program (queries or validations)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
         self.live: set[_Worker] = set()
         self.lock = threading.Lock()
         self.failure: str | None = None
-        for _ in range(max(1, size)):
+        for _ in range(self.size):
             try:
                 self.idle.put(self._start())
             except OSError as exc:
@@ -181,10 +202,10 @@ class WorkerPool:
         threading.Thread(target=restart, name="thamquyen-worker-restart", daemon=True).start()
 
     def problem(self) -> str | None:
-        """Why no query can run now (no live worker and starting one failed), else None."""
+        """Why the pool is short of workers (starting one failed), else None."""
         with self.lock:
             alive = len(self.live)
-        return self.failure if alive == 0 and self.failure else None
+        return self.failure if alive < self.size and self.failure else None
 
     def _stop(self, w: _Worker) -> None:
         with self.lock:
@@ -200,14 +221,15 @@ class WorkerPool:
         self._stop(w)
         self._refill()
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Run on an idle worker; past the deadline the worker is killed (503 timeout)."""
-        return _answer(self.call(asdict(job)))
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Run on an idle worker; past the deadline the worker is killed (503 timeout), and
+        so it is past `FAIR_SHARE` seconds while `give_way()` says others wait for a worker."""
+        return _answer(self.call(asdict(job), give_way))
 
-    def call(self, payload: dict) -> tuple:
+    def call(self, payload: dict, give_way: Callable[[], bool] | None = None) -> tuple:
         """The worker's raw answer to one job; past the deadline (waiting for a worker
         included) the worker is killed and QueryFailed("timeout") raised."""
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + (payload.get("timeout") or self.timeout)
         for _attempt in range(3):
             w = self._take()
             try:
@@ -216,14 +238,15 @@ class WorkerPool:
                 self._replace(w)  # it died while idle: the query never ran, try another
                 continue
             try:
-                return self._wait(w, deadline)
+                return self._wait(w, deadline, give_way)
             except _KilledFromOutside:
                 continue  # killed by someone else (operator, OOM killer): once more on a fresh one
         raise QueryFailed("too_large", "SPARQL workers keep dying")
 
     def _take(self) -> _Worker:
         """An idle worker; callers are admitted no faster than workers exist, so a long wait
-        means the pool is broken (restarts failing): answer at once rather than hang."""
+        means the pool is broken (restarts failing): answer at once rather than hang.
+        (Restarts failing with a worker still idle: the query runs on it.)"""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -235,9 +258,16 @@ class WorkerPool:
                 if time.monotonic() > deadline:
                     raise QueryFailed("busy", "every SPARQL worker is busy") from None
 
-    def _wait(self, w: _Worker, deadline: float) -> tuple:
+    def _wait(self, w: _Worker, deadline: float, give_way: Callable[[], bool] | None = None) -> tuple:
+        started, cpu_before = time.monotonic(), cpu_seconds(w.process.pid)
         try:
-            ready = w.conn.poll(max(0.0, deadline - time.monotonic()))
+            while True:
+                left = deadline - time.monotonic()
+                ready = w.conn.poll(max(0.0, min(left, POLL_SECONDS) if give_way else left))
+                if ready or left <= 0:
+                    break
+                if give_way and self._had_share(w, started, cpu_before) and give_way():
+                    break  # had its share while others wait: stopped as at the deadline
             raw = w.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
             self._replace(w)
@@ -248,11 +278,19 @@ class WorkerPool:
             # SIGABRT: over its memory cap (RLIMIT_AS); SIGSEGV: out of stack
             raise QueryFailed("too_large", "worker died") from exc
         if raw is None:
-            log.warning("query stopped after %.1f s; worker %s killed", self.timeout, w.process.pid)
+            ran = time.monotonic() - started
+            log.warning("query stopped after %.1f s; worker %s killed", ran, w.process.pid)
             self._replace(w)
-            raise QueryFailed("timeout")
+            raise QueryFailed("timeout", "" if time.monotonic() >= deadline else FAIR_SHARE_STOP)
         self.idle.put(w)
         return raw
+
+    @staticmethod
+    def _had_share(w: _Worker, started: float, cpu_before: float) -> bool:
+        """FAIR_SHARE seconds of CPU, or FAIR_SHARE_WALL seconds in all (a machine so busy
+        that the low-priority worker hardly runs)."""
+        return (time.monotonic() - started > FAIR_SHARE_WALL
+                or cpu_seconds(w.process.pid) - cpu_before > FAIR_SHARE)
 
     def close(self) -> None:
         """Ask every worker to stop, then kill what is left."""
@@ -277,8 +315,8 @@ class ThreadExecutor:
     def __init__(self, store: ox.Store, timeout: float):
         self.store, self.timeout = store, timeout
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Run the query; answer 503 at the deadline (the thread runs on)."""
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Run the query; answer 503 at the deadline (the thread runs on; no fair share)."""
         _refuse_federation(job)
         box: list[tuple] = []
 
@@ -290,7 +328,7 @@ class ThreadExecutor:
 
         thread = threading.Thread(target=target, name="thamquyen-sparql", daemon=True)
         thread.start()
-        thread.join(self.timeout)
+        thread.join(job.timeout or self.timeout)
         if not box:
             raise QueryFailed("timeout")
         return _answer(box[0])
@@ -340,8 +378,9 @@ class RemoteExecutor:
         self.client = httpx.Client(auth=remote.httpx_auth(),
                                    timeout=httpx.Timeout(timeout, connect=min(timeout, 5)))
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Forward, parse the streamed answer into terms, write it in the negotiated format."""
+    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+        """Forward, parse the streamed answer into terms, write it in the negotiated format
+        (the remote store has its own scheduling: no fair share here)."""
         _refuse_federation(job)
         data = [("query", job.query)]
         graphs = job.default_graphs or ([self.remote.graph] if self.remote.graph else [])
@@ -420,7 +459,10 @@ def make_executor(store: object, remote: RemoteSettings | None, timeout: float,
     if remote is not None:
         return RemoteExecutor(remote, timeout)
     if isinstance(store, EmbeddedStore) and store.location is not None:
-        return WorkerPool(store.location / "oxigraph", workers, timeout, memory_mb, nice=nice)
+        # one spare: a worker killed at its deadline is replaced in the background (a second
+        # or more on a busy machine) while the admission gate lets `workers` queries run
+        return WorkerPool(store.location / "oxigraph", workers + SPARE_WORKERS, timeout, memory_mb,
+                          nice=nice)
     if isinstance(store, EmbeddedStore):
         log.warning("in-memory store: /sparql timeouts are soft (the query is not stopped)")
         return ThreadExecutor(store.store, timeout)

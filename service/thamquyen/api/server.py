@@ -28,6 +28,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..kb import KB
 from ..store import EmbeddedStore
+from .describe import warm
 from .settings import Settings
 
 log = logging.getLogger("thamquyen.api")
@@ -145,6 +146,7 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
     Why: one Python process runs one request at a time (the GIL), so on several processors
     a slow page would hold up the quick lookups queued behind it."""
     listening = server_config(None, settings, log_level).bind_socket()
+    warm(kb)
     gc.freeze()  # the knowledge base's objects stay shared: the collector never writes them
     children: set[int] = set()
     stopping = threading.Event()

@@ -33,7 +33,7 @@ class Settings:
     sparql_workers: int = 2
     yasgui_dir: Path | None = None
     sparql_queue: int = 16
-    named_workers: int = 1
+    named_workers: int = 2
     validation_workers: int = 1
     web_processes: int = 1
     client_queries: int = 4
@@ -41,6 +41,7 @@ class Settings:
     max_query_depth: int = 100
     max_result_mb: float = 32.0
     worker_memory_mb: int = 2048
+    answer_cache_mb: float = 128.0
     header_timeout: float = 10.0
     body_timeout: float = 60.0
     keep_alive: float = 15.0  # above the 5 s clients keep idle connections: no close race
@@ -105,7 +106,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_SPARQL_WORKERS", "sparql_workers", "worker processes that run /sparql queries on "
                                                    "the embedded store (default 2)"),
     ("THAMQUYEN_NAMED_WORKERS", "named_workers", "worker processes of their own for the named "
-                                                 "queries on the embedded store (default 1)"),
+                                                 "queries on the embedded store (default 2)"),
     ("THAMQUYEN_WEB_PROCESSES", "web_processes", "web processes answering requests on the "
                                                  "embedded store, each with its own workers "
                                                  "and admission limits (default 1)"),
@@ -122,6 +123,8 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_MAX_RESULT_MB", "max_result_mb", "largest /sparql answer, in MB (default 32)"),
     ("THAMQUYEN_WORKER_MEMORY_MB", "worker_memory_mb", "address space of one SPARQL worker, in MB; "
                                                        "0 for no cap (default 2048)"),
+    ("THAMQUYEN_ANSWER_CACHE_MB", "answer_cache_mb", "memory of the nationwide who-holds answers "
+                                                     "kept per web process, in MB (default 128)"),
     ("THAMQUYEN_HEADER_TIMEOUT", "header_timeout", "seconds a client has to send the request "
                                                    "headers (default 10)"),
     ("THAMQUYEN_BODY_TIMEOUT", "body_timeout", "seconds a client has to send the whole request "

@@ -3,6 +3,7 @@ the SPARQL executor, the shapes graph and the templates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -17,7 +18,9 @@ from fastapi.templating import Jinja2Templates
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
 from . import worker
+from .describe import warm
 from .executor import Executor, WorkerPool, make_executor
+from .nationwide import AnswerCache, Nationwide
 from .settings import Settings, find_yasgui
 
 log = logging.getLogger("thamquyen.api")
@@ -43,6 +46,7 @@ class ServiceState:
         # SHACL validations in this process (remote or in-memory store) run one at a time.
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
+        self.answers = AnswerCache(int(settings.answer_cache_mb * 1024 * 1024))
         self._cache_lock = threading.Lock()
         self.index_time = time.time() if kb is not None else None
         self._stop = threading.Event()
@@ -154,6 +158,10 @@ class ServiceState:
                     self._cache[key] = make()
         return self._cache[key]  # type: ignore[return-value]
 
+    def nationwide(self, power: str, day: dt.date) -> Nationwide:
+        """The nationwide holders of a power on a day (kept once computed)."""
+        return self.answers.get(self.kb(), power, day)
+
     def shapes(self) -> rdflib.Graph:
         """The SHACL shapes graph (read once)."""
         if self._shapes is None:
@@ -189,6 +197,7 @@ class ServiceState:
             self.validation_pool()
             if not self.settings.remote:
                 self.triple_count()  # counted now, not by the first /health (1 s at 3M)
+                warm(self.kb())
         except StoreError as exc:
             log.warning("store not reachable at start-up, will retry: %s", exc)
         if self.settings.remote is not None and self.settings.refresh_interval > 0:

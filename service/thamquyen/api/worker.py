@@ -8,8 +8,8 @@ Before it opens the store the process leaves the network (a network namespace of
 no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
 so this is what makes federation impossible even for a query the checks did not catch.
 Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
-It runs at a lower CPU priority (nice) than the web process: when runaway queries take every
-processor, lookups, pages and /health still get theirs at once.
+It runs at the lowest CPU priority (nice 19) below the web process: when runaway queries take
+every processor, lookups, pages and /health still get theirs at once.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .queryguard import QueryRefused, federation_refused, parsed_service
 from .results import render
 
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
-NICE = 10  # CPU weight about a tenth of the web process's when both want a processor
+NICE = 19  # CPU weight 15 against the web process's 1024: the web process always wins
 NAMED_NICE = 5  # the named queries' workers: a third (their queries are the catalog's own)
 
 
@@ -127,8 +127,10 @@ def main(argv: list[str]) -> None:
         print("thamquyen worker: cannot leave the network (no network namespace); "
               "SERVICE is refused by the query checks only", file=sys.stderr)
     limit_memory(int(argv[3]) if len(argv) > 3 else 0)
-    lower_priority(int(argv[4]) if len(argv) > 4 else NICE)
     parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
+    # Start-up (a fraction of a second) ran at the web process's priority, so a replacement is
+    # ready at once even on a busy machine; queries run at the worker's own low priority.
+    lower_priority(int(argv[4]) if len(argv) > 4 else NICE)
     serve(Connection(int(argv[1])), argv[2])
 
 

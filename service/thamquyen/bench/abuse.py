@@ -232,6 +232,81 @@ async def slow_headers(plan: Plan, stop: float) -> int:
     return opened
 
 
+def process_tree(root: int) -> list[int]:
+    """The process and all its descendants."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError), \
+                    open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB of a process and all its descendants (web processes, workers); PSS
+    counts the pages the forked web processes share once."""
+    rss = pss = 0
+    for pid in process_tree(root):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+    return round(rss / 1024, 1), round(pss / 1024, 1)
+
+
+def bad_document(megabytes: float) -> bytes:
+    """A Turtle document of about this size whose last line is a syntax error (so the whole
+    of it is read before it is refused); few triples (long literals), under the triple cap."""
+    line = '<https://example.org/s{}> <https://example.org/p> "' + "x" * 480 + '"@vi .\n'
+    count = int(megabytes * 1024 * 1024 / (len(line) + 6)) - 1
+    body = "".join(line.format(i) for i in range(count)) + "<https://example.org/broken> <p> .\n"
+    return body.encode("utf-8")
+
+
+async def bad_documents(url: str, server_pid: int, count: int, megabytes: float) -> dict:
+    """POST `count` bad documents of `megabytes` at once to /api/validate; the server's memory
+    (process tree) before, at its highest while they run, and 5 s after."""
+    body = bad_document(megabytes)
+    before = tree_memory_mb(server_pid)
+    peak = list(before)
+    load_before = os.getloadavg()
+
+    async def post(c: httpx.AsyncClient, n: int) -> httpx.Response:
+        return await c.post("/api/validate", content=body, headers={
+            "Content-Type": "text/turtle", "X-Forwarded-For": f"10.77.0.{n + 1}"})
+
+    async def sample(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            now = tree_memory_mb(server_pid)
+            peak[:] = [max(a, b) for a, b in zip(peak, now, strict=True)]
+            await asyncio.sleep(0.2)
+
+    started = time.monotonic()
+    async with httpx.AsyncClient(base_url=url, timeout=300, trust_env=False) as c:
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(sample(stop))
+        answers = await asyncio.gather(*(post(c, n) for n in range(count)), return_exceptions=True)
+        stop.set()
+        await sampler
+    seconds = round(time.monotonic() - started, 1)
+    await asyncio.sleep(5)
+    after = tree_memory_mb(server_pid)
+    statuses = Counter(a.status_code if isinstance(a, httpx.Response) else type(a).__name__
+                       for a in answers)
+    return {"documents": count, "mb_each": round(len(body) / 1024 / 1024, 2), "seconds": seconds,
+            "statuses": {str(k): v for k, v in statuses.items()},
+            "rss_mb": {"before": before[0], "peak": peak[0], "after": after[0]},
+            "pss_mb": {"before": before[1], "peak": peak[1], "after": after[1]},
+            "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())]}
+
+
 def worker_pids(server_pid: int) -> list[int]:
     """The SPARQL worker processes of a server (its descendants running thamquyen.api.worker:
     children, or grandchildren under several web processes)."""
@@ -348,6 +423,21 @@ async def time_validations(url: str, subjects: int, every: int = 10, rounds: int
             "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())]}
 
 
+MEMORY_ALLOWANCE_MB = 500  # issue 10: bad documents leave the server within this of its start
+
+
+def bad_documents_report(result: dict) -> int:
+    """Print the bad documents' memory figures; 1 if the server kept more than the allowance."""
+    rss, pss = result["rss_mb"], result["pss_mb"]
+    sys.stdout.write(
+        f"{result['documents']} × POST /api/validate of {result['mb_each']} MB (syntax error on the "
+        f"last line) at once: {result['seconds']} s, statuses {result['statuses']}\n"
+        f"server memory (all processes) RSS MB before {rss['before']}, peak {rss['peak']}, "
+        f"after {rss['after']}; PSS MB before {pss['before']}, peak {pss['peak']}, after "
+        f"{pss['after']}; load average {result['load_average']}\n")
+    return 0 if rss["after"] - rss["before"] <= MEMORY_ALLOWANCE_MB else 1
+
+
 def report(result: dict) -> str:
     """The result as a text table."""
     think = result["think_s"]
@@ -396,6 +486,11 @@ def add_parser(inner: argparse._SubParsersAction) -> None:
     a.add_argument("--validate-subjects", type=int, metavar="N",
                    help="instead of the load test: time POST /api/validate of an N-subject "
                         "document, five times in a row")
+    a.add_argument("--bad-documents", type=int, metavar="N",
+                   help="instead of the load test: POST N documents of --bad-mb MB with a syntax "
+                        "error on the last line at once, and print the server's memory (all its "
+                        "processes) before, at the highest and after (server started here only)")
+    a.add_argument("--bad-mb", type=float, default=9.9, help="size of each bad document (default 9.9)")
     a.add_argument("--authorizations-every", type=int, default=10, metavar="K",
                    help="with --validate-subjects: one subject in K is an ủy quyền (default 10; "
                         "0: only named offices)")
@@ -443,6 +538,11 @@ def run_cli(args: argparse.Namespace) -> int:
         if args.validate_subjects:
             result = asyncio.run(time_validations(plan.url, args.validate_subjects,
                                                   args.authorizations_every))
+        elif args.bad_documents:
+            if process is None:
+                raise SystemExit("--bad-documents needs the server started here (no --url)")
+            result = asyncio.run(bad_documents(plan.url, process.pid, args.bad_documents,
+                                               args.bad_mb))
         else:
             result = asyncio.run(run_plan(plan))
     finally:
@@ -458,5 +558,7 @@ def run_cli(args: argparse.Namespace) -> int:
                          f"min {ordered[0]} s, median {ordered[len(ordered) // 2]} s, max {ordered[-1]} s; "
                          f"statuses {result['statuses']}; load average {result['load_average']}\n")
         return 0 if set(result["statuses"]) == {200} else 1
+    if args.bad_documents:
+        return bad_documents_report(result)
     sys.stdout.write(report(result))
     return 1 if result["undocumented_5xx"] or result["service_listener_connections"] else 0

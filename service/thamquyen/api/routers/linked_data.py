@@ -77,7 +77,8 @@ async def resource(request: Request,
     headers = {"Vary": "Accept", "Link": f'<{quote(iri, safe=":/#-._~%")}>; rel="canonical"'}
     if chosen == "text/html":
         root = request.scope.get("root_path", "")
-        page = await run_in_threadpool(build_page, kb, iri, day, root, tinh or None, trang)
+        page = await run_in_threadpool(build_page, kb, iri, day, root, tinh or None, trang,
+                                       state.nationwide)
         response = render(request, "resource.html", {"page": page, "path": path})
         response.headers.update(headers)
         return response

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ... import __version__
 from ...answers import parse_date
@@ -29,12 +29,15 @@ InParam = Annotated[str | None, Query(alias="in", description="đơn vị hành 
 KINDS = Literal["power", "unit", "authority", "agency", "document", "procedure", "task"]
 
 
-def _who_holds(state: ServiceState, power: str, unit: str | None, at: str | None) -> dict:
+def _who_holds(state: ServiceState, power: str, unit: str | None, at: str | None) -> Response:
+    """The answer; nationwide (no unit) from the kept answers, as the JSON bytes they hold."""
     day = parse_date(at)
     kb = state.kb()
     power_iri = kb.names.resolve(power, "power", day)
-    unit_iri = kb.names.resolve(unit, "unit", day) if unit else None
-    return kb.with_sources(kb.engine.who_holds(power_iri, unit_iri, day))
+    if not unit:
+        return Response(state.nationwide(power_iri, day).body, media_type="application/json")
+    unit_iri = kb.names.resolve(unit, "unit", day)
+    return JSONResponse(kb.with_sources(kb.engine.who_holds(power_iri, unit_iri, day)))
 
 
 def _known(state: ServiceState, tail: str, kind: str) -> str:
@@ -60,8 +63,7 @@ async def who_holds(request: Request,
     An unknown or ambiguous name is a 400 whose detail lists the candidates; a power nobody
     holds on that date is a 200 with an empty `holders` list.
     """
-    answer = await run_in_threadpool(_who_holds, service(request), power, unit, at)
-    return JSONResponse(answer)
+    return await run_in_threadpool(_who_holds, service(request), power, unit, at)
 
 
 @router.get("/api/powers/{id}/holders", tags=["tra cứu — lookup"], response_model=None,
@@ -74,11 +76,11 @@ async def power_holders(request: Request,
     """The who-holds answer for the power https://w3id.org/thamquyen/id/power/{id}."""
     state = service(request)
 
-    def work() -> dict:
+    def work() -> Response:
         iri = _known(state, f"power/{id}", "power")
         return _who_holds(state, iri, unit, at)
 
-    return JSONResponse(await run_in_threadpool(work))
+    return await run_in_threadpool(work)
 
 
 @router.get("/api/authorities/{id:path}/powers", tags=["tra cứu — lookup"], response_model=None,

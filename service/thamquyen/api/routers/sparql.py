@@ -20,7 +20,7 @@ from ..admission import Refused
 from ..body import decode_utf8, media_type, read_body
 from ..conneg import negotiate, prefers_html
 from ..errors import ApiError, responses
-from ..executor import QueryFailed, QueryJob
+from ..executor import FAIR_SHARE, FAIR_SHARE_STOP, FAIR_SHARE_WALL, QueryFailed, QueryJob
 from ..named import is_iri, yasgui_tabs
 from ..queryguard import QueryRefused, check_shape
 from ..results import GRAPH_TYPES, TABLE_TYPES, content_type
@@ -128,6 +128,14 @@ def query_failure(exc: QueryFailed, timeout: float) -> ApiError:
     if exc.kind == "syntax":
         return ApiError(400, "query_syntax", f"truy vấn SPARQL sai cú pháp: {exc.message}",
                         f"SPARQL syntax error: {exc.message}")
+    if exc.kind == "timeout" and exc.message == FAIR_SHARE_STOP:
+        return ApiError(503, "query_timeout",
+                        f"truy vấn đã dùng hơn {FAIR_SHARE:g} giây CPU (hoặc {FAIR_SHARE_WALL:g} giây) "
+                        "trong lúc người khác chờ máy chạy truy vấn nên đã bị dừng; hãy thu hẹp "
+                        "truy vấn (LIMIT, điều kiện lọc).",
+                        f"the query used over {FAIR_SHARE:g} s of CPU (or {FAIR_SHARE_WALL:g} s in "
+                        "all) while others waited for a worker and was stopped; narrow it down "
+                        "(LIMIT, filters).")
     if exc.kind == "timeout":
         return ApiError(503, "query_timeout",
                         f"truy vấn chạy quá {timeout:g} giây nên đã bị dừng; hãy thu hẹp truy vấn "
@@ -242,11 +250,15 @@ async def _handle(request: Request) -> Response:
     job = _job(state, query, fields, accept)
     await run_in_threadpool(check_query, query, state)
     client = request.client.host if request.client else "?"
+    gate = request.app.state.gates["query"]
+    job.timeout = gate.deadline(client, state.settings.query_timeout)
     try:
-        async with request.app.state.gates["query"].admit(client):
-            answer = await run_in_threadpool(lambda: state.executor().run(job))
+        async with gate.admit(client):
+            answer = await run_in_threadpool(lambda: state.executor().run(job, gate.others_wait))
     except QueryFailed as exc:
-        raise query_failure(exc, state.settings.query_timeout) from None
+        if exc.kind in ("timeout", "too_large"):
+            gate.strike(client)  # its next queries wait behind the others, with less time
+        raise query_failure(exc, job.timeout) from None
     except Refused as exc:
         raise ApiError(exc.status, exc.code, exc.vi, exc.en) from None
     headers = {"Vary": "Accept", "X-Row-Limit": str(job.limit)}

@@ -1,0 +1,72 @@
+"""The nationwide who-holds answers kept by the service: the same answer as the engine's,
+computed once per (power, day), within the memory budget, dropped when the store changes;
+a power's page shows one page of holders with counts by province."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from types import SimpleNamespace
+
+from conftest import POWER_ONE
+from thamquyen.api.describe import PER_PAGE, power_holders
+from thamquyen.api.nationwide import AnswerCache, Nationwide, compute
+
+DAY = dt.date(2024, 5, 1)
+
+
+def test_the_kept_answer_is_the_engines(embedded_kb):
+    answer = compute(embedded_kb, POWER_ONE, DAY)
+    assert json.loads(answer.body) == embedded_kb.engine.who_holds(POWER_ONE, None, DAY)
+    assert len(answer.provinces) == len(answer.holders)
+    assert sum(answer.counts.values()) == sum(len(p) for p in answer.provinces)
+
+
+def test_computed_once_then_kept_and_dropped_when_the_store_changes(embedded_kb, monkeypatch):
+    calls = []
+
+    def counted(kb, power, day):
+        calls.append(power)
+        return compute(kb, power, day)
+
+    monkeypatch.setattr("thamquyen.api.nationwide.compute", counted)
+    cache = AnswerCache(budget=64 * 1024 * 1024)
+    view = SimpleNamespace(store=SimpleNamespace(fingerprint="one"), engine=embedded_kb.engine)
+    threads = [threading.Thread(target=cache.get, args=(view, POWER_ONE, DAY)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert cache.get(view, POWER_ONE, DAY) is cache.get(view, POWER_ONE, DAY)
+    assert calls == [POWER_ONE]  # four at once and two later: one computation
+    view.store.fingerprint = "two"  # the store was reloaded
+    cache.get(view, POWER_ONE, DAY)
+    assert calls == [POWER_ONE, POWER_ONE] and len(cache.kept) == 1
+
+
+def test_the_budget_bounds_what_is_kept(embedded_kb):
+    one = compute(embedded_kb, POWER_ONE, DAY)
+    cache = AnswerCache(budget=one.size)
+    cache.get(embedded_kb, POWER_ONE, DAY)
+    cache.get(embedded_kb, POWER_ONE, DAY + dt.timedelta(days=1))
+    assert len(cache.kept) == 1 and cache.used <= cache.budget  # the older one went out
+    assert list(cache.kept) == [(POWER_ONE, (DAY + dt.timedelta(days=1)).isoformat())]
+    tiny = AnswerCache(budget=one.size - 1)
+    assert tiny.get(embedded_kb, POWER_ONE, DAY).body == one.body and not tiny.kept
+
+
+def test_a_page_of_holders_with_counts_by_province():
+    holders = [{"authority": f"a{i}", "chain": [{"from": None, "to": f"a{i}", "basis": "b"}]}
+               for i in range(2 * PER_PAGE + 5)]
+    where = [frozenset({"p1"}) if i % 2 else frozenset({"p2"}) for i in range(len(holders))]
+    answer = Nationwide(b"{}", holders, where, {"p1": PER_PAGE + 2, "p2": PER_PAGE + 3})
+    listing, wanted = power_holders(answer, None, 3)
+    assert (listing.total, listing.shown, listing.page, listing.pages) == (105, 105, 3, 3)
+    assert [h["authority"] for h in listing.items] == [f"a{i}" for i in range(100, 105)]
+    assert wanted == {"a100", "a101", "a102", "a103", "a104", "b", "p1", "p2"}
+    listing, _ = power_holders(answer, "p1", 2)
+    assert (listing.shown, listing.pages, len(listing.items)) == (PER_PAGE + 2, 2, 2)
+    assert [h["authority"] for h in listing.items] == ["a101", "a103"]
+    listing, _ = power_holders(answer, "p9", 7)  # nobody there: one empty page
+    assert (listing.shown, listing.page, listing.items) == (0, 1, [])
