@@ -4,6 +4,10 @@ tools/offices.py — Sở Văn hóa, Thể thao và Du lịch (karaoke licences,
 11/11/2024), the district Phòng Tư pháp (chứng thực, NĐ 23/2015/NĐ-CP Điều 5 khoản 1, until
 30/6/2025) and the provincial Phòng Đăng ký kinh doanh (NĐ 78/2015/NĐ-CP, NĐ 01/2021/NĐ-CP; under
 Sở Kế hoạch và Đầu tư until 28/2/2025, under Sở Tài chính after).
+The commune People's Committee approves a change of crop on rice land in January 2020 under NĐ
+35/2015/NĐ-CP Điều 4a as amended by NĐ 62/2019/NĐ-CP. Where the earlier text was not read
+(góp ý, phê bình before 1/7/2023; Land Law 2013 dispute settlement), the answer says the power
+starts later.
 
 Units: Tỉnh Vĩnh Long and its Huyện Long Hồ (the list of 2025-01-04, generic departments), Tỉnh
 Trà Vinh (departments written by hand, registration office generated).
@@ -20,6 +24,8 @@ VINH_LONG, LONG_HO, TRA_VINH = "unit/86", "unit/857", "unit/84"
 KARAOKE = "cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke"
 FOREIGN_COPY = "chung-thuc-ban-sao-giay-to-do-co-quan-nuoc-ngoai-cap"
 JUSTICE, REGISTRATION_MERGED = "phong-tu-phap-857", "phong-dang-ky-kinh-doanh-so-tai-chinh"
+CROP_CHANGE = "chap-thuan-chuyen-doi-co-cau-cay-trong-tren-dat-trong-lua"
+COMMUNE = "unit/29578"  # a commune of Huyện Long Hồ before 1/7/2025
 CRITICISM = "quyet-dinh-bien-phap-gop-y-phe-binh-nguoi-co-hanh-vi-bao-luc-gia-dinh"
 LAND_DISPUTE = "giai-quyet-tranh-chap-dat-dai-giua-ho-gia-dinh-ca-nhan-cong-dong-dan-cu"
 
@@ -35,6 +41,13 @@ CASES = [
     ("dang-ky-doanh-nghiep", TRA_VINH, date(2020, 6, 1), {"agency/phong-dang-ky-kinh-doanh-84"}),
     ("dang-ky-doanh-nghiep", TRA_VINH, date(2025, 2, 28), {"agency/phong-dang-ky-kinh-doanh-84"}),
     ("dang-ky-doanh-nghiep", TRA_VINH, date(2025, 3, 1), {f"agency/{REGISTRATION_MERGED}-84"}),
+    # Chuyển đổi cơ cấu cây trồng in January 2020: NĐ 35/2015 Điều 4a as amended by NĐ 62/2019
+    # (until 31/01/2020), then NĐ 94/2019 — the commune's People's Committee either way; the
+    # district sends the question to its communes.
+    (CROP_CHANGE, COMMUNE, date(2020, 1, 1), {"agency/ubnd-29578"}),
+    (CROP_CHANGE, COMMUNE, date(2020, 2, 1), {"agency/ubnd-29578"}),
+    (CROP_CHANGE, LONG_HO, date(2020, 1, 1), "held-at-lower-level"),
+    (CROP_CHANGE, COMMUNE, date(2019, 8, 31), "power-not-yet-in-force"),
     # No conferral before the current law, because the earlier text was not read (see the notes in
     # luat-phong-chong-bao-luc-gia-dinh-02-2007-qh12.ttl and luat-dat-dai-45-2013-qh13.ttl): the
     # answer must say the power starts later, never that the data has a gap it cannot name.
