@@ -60,6 +60,7 @@ COVERAGE_FILES = [
     "nd-49-2026-nd-cp.ttl",
     "nd-91-2017-nd-cp.ttl",
     "nd-94-2019-nd-cp.ttl",
+    "nd-35-2015-nd-cp.ttl",
     "tt-01-2019-tt-bldtbxh.ttl",
     "nd-86-2023-nd-cp.ttl",
 ]

@@ -4,6 +4,10 @@ tools/offices.py — Sở Văn hóa, Thể thao và Du lịch (karaoke licences,
 11/11/2024), the district Phòng Tư pháp (chứng thực, NĐ 23/2015/NĐ-CP Điều 5 khoản 1, until
 30/6/2025) and the provincial Phòng Đăng ký kinh doanh (NĐ 78/2015/NĐ-CP, NĐ 01/2021/NĐ-CP; under
 Sở Kế hoạch và Đầu tư until 28/2/2025, under Sở Tài chính after).
+The commune People's Committee approves a change of crop on rice land in January 2020 under NĐ
+35/2015/NĐ-CP Điều 4a as amended by NĐ 62/2019/NĐ-CP. Where the earlier text was not read
+(góp ý, phê bình before 1/7/2023; Land Law 2013 dispute settlement), the answer says the power
+starts later.
 
 Units: Tỉnh Vĩnh Long and its Huyện Long Hồ (the list of 2025-01-04, generic departments), Tỉnh
 Trà Vinh (departments written by hand, registration office generated).
@@ -20,6 +24,10 @@ VINH_LONG, LONG_HO, TRA_VINH = "unit/86", "unit/857", "unit/84"
 KARAOKE = "cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke"
 FOREIGN_COPY = "chung-thuc-ban-sao-giay-to-do-co-quan-nuoc-ngoai-cap"
 JUSTICE, REGISTRATION_MERGED = "phong-tu-phap-857", "phong-dang-ky-kinh-doanh-so-tai-chinh"
+CROP_CHANGE = "chap-thuan-chuyen-doi-co-cau-cay-trong-tren-dat-trong-lua"
+COMMUNE = "unit/29578"  # a commune of Huyện Long Hồ before 1/7/2025
+CRITICISM = "quyet-dinh-bien-phap-gop-y-phe-binh-nguoi-co-hanh-vi-bao-luc-gia-dinh"
+LAND_DISPUTE = "giai-quyet-tranh-chap-dat-dai-giua-ho-gia-dinh-ca-nhan-cong-dong-dan-cu"
 
 # (power slug, unit, day, expected holder IRI tails, or an explanation code when there is none)
 CASES = [
@@ -33,6 +41,18 @@ CASES = [
     ("dang-ky-doanh-nghiep", TRA_VINH, date(2020, 6, 1), {"agency/phong-dang-ky-kinh-doanh-84"}),
     ("dang-ky-doanh-nghiep", TRA_VINH, date(2025, 2, 28), {"agency/phong-dang-ky-kinh-doanh-84"}),
     ("dang-ky-doanh-nghiep", TRA_VINH, date(2025, 3, 1), {f"agency/{REGISTRATION_MERGED}-84"}),
+    # Chuyển đổi cơ cấu cây trồng in January 2020: NĐ 35/2015 Điều 4a as amended by NĐ 62/2019
+    # (until 31/01/2020), then NĐ 94/2019 — the commune's People's Committee either way; the
+    # district sends the question to its communes.
+    (CROP_CHANGE, COMMUNE, date(2020, 1, 1), {"agency/ubnd-29578"}),
+    (CROP_CHANGE, COMMUNE, date(2020, 2, 1), {"agency/ubnd-29578"}),
+    (CROP_CHANGE, LONG_HO, date(2020, 1, 1), "held-at-lower-level"),
+    (CROP_CHANGE, COMMUNE, date(2019, 8, 31), "power-not-yet-in-force"),
+    # No conferral before the current law, because the earlier text was not read (see the notes in
+    # luat-phong-chong-bao-luc-gia-dinh-02-2007-qh12.ttl and luat-dat-dai-45-2013-qh13.ttl): the
+    # answer must say the power starts later, never that the data has a gap it cannot name.
+    (CRITICISM, LONG_HO, date(2022, 6, 1), "power-not-yet-in-force"),
+    (LAND_DISPUTE, LONG_HO, date(2024, 5, 1), "power-not-yet-in-force"),
 ]
 
 
@@ -66,3 +86,16 @@ def test_the_generated_body_cites_the_decree_that_creates_it(kb) -> None:
     )
     sources = {str(r["s"]) for r in rows}
     assert {f"{ID}doc/78-2015-nd-cp/dieu-13/khoan-1", f"{ID}doc/01-2021-nd-cp/dieu-14/khoan-1"} <= sources
+
+
+def test_the_unread_earlier_law_is_written_down_on_the_power(kb) -> None:
+    """Góp ý, phê bình before 01/7/2023: the data says, in Vietnamese and English, that the earlier
+    text was not read (a gap in the data, not a finding about the law) instead of a conferral."""
+    rows = kb.store.select(
+        f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?note WHERE {{ <{ID}power/{CRITICISM}> skos:editorialNote ?note }}"""
+    )
+    notes = {r["note"].language: str(r["note"]) for r in rows}
+    assert set(notes) == {"vi", "en"}
+    assert "02/2007/QH12" in notes["vi"] and "08/2009/NĐ-CP" in notes["vi"]
+    assert "không phải kết luận về pháp luật" in notes["vi"]
