@@ -18,7 +18,8 @@ DAY = dt.date(2024, 5, 1)
 
 def test_the_kept_answer_is_the_engines(embedded_kb):
     answer = compute(embedded_kb, POWER_ONE, DAY)
-    assert json.loads(answer.body) == embedded_kb.engine.who_holds(POWER_ONE, None, DAY)
+    expected = embedded_kb.with_sources(embedded_kb.engine.who_holds(POWER_ONE, None, DAY))
+    assert json.loads(answer.body) == expected
     assert len(answer.provinces) == len(answer.holders)
     assert sum(answer.counts.values()) == sum(len(p) for p in answer.provinces)
 
@@ -32,7 +33,8 @@ def test_computed_once_then_kept_and_dropped_when_the_store_changes(embedded_kb,
 
     monkeypatch.setattr("thamquyen.api.nationwide.compute", counted)
     cache = AnswerCache(budget=64 * 1024 * 1024)
-    view = SimpleNamespace(store=SimpleNamespace(fingerprint="one"), engine=embedded_kb.engine)
+    view = SimpleNamespace(store=SimpleNamespace(fingerprint="one"), engine=embedded_kb.engine,
+                           with_sources=embedded_kb.with_sources)
     threads = [threading.Thread(target=cache.get, args=(view, POWER_ONE, DAY)) for _ in range(4)]
     for t in threads:
         t.start()
