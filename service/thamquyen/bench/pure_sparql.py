@@ -188,9 +188,13 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
         if wait_for(f"{url}?query=ASK%7B%7D", server, 180) is None:
             return {"error": "virtuoso-t did not start"}, []
         load_s = virtuoso_load(isql, sql_port, files, tmp / "virtuoso-load.log")
-        entry, answers = ask_all(Endpoint(url, server.pid, VIRTUOSO_GRAPH), questions, cap_s,
-                                 budget_s, server, max_timeouts=2)
-        entry.update(load_s=load_s, server="virtuoso-t", memory_cap_mib=VIRTUOSO_MEMORY_BYTES >> 20)
+        endpoint = Endpoint(url, server.pid, VIRTUOSO_GRAPH)
+        count = endpoint.post("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", 600) or [{}]
+        if not int(count[0].get("n", 0)):
+            return {"error": f"nothing loaded (see {tmp / 'virtuoso-load.log'})"}, []
+        entry, answers = ask_all(endpoint, questions, cap_s, budget_s, server, max_timeouts=2)
+        entry.update(load_s=load_s, triples=int(count[0]["n"]), server="virtuoso-t",
+                     memory_cap_mib=VIRTUOSO_MEMORY_BYTES >> 20)
         if "error" in entry:
             tail = (tmp / "virtuoso-serve.log").read_text(errors="replace").strip()[-160:]
             entry["error"] += f"; memory cap {entry['memory_cap_mib']:,} MiB; last lines: {tail}"
