@@ -260,3 +260,44 @@ def test_report_equals_pyshacl_on_generated_data(tmp_path: Path) -> None:
     reference = validate_files([folder], include_data=False, engine="pyshacl", shapes=shapes)
     assert ours.fails
     assert _report_key(ours) == _report_key(reference)
+
+
+# ------------------------------------------------------------------ pure-SPARQL rows
+
+
+def _pure_sparql_inputs(small: tuple[Path, dict], n: int) -> tuple[list[Path], list[dict]]:
+    from thamquyen.bench.run import make_questions
+    from thamquyen.rdfio import turtle_files
+
+    return (turtle_files([paths.ontology_dir(), small[0]]),
+            make_questions(small[1]["pools"], n, 0))
+
+
+@pytest.mark.remote
+def test_pure_sparql_row_on_an_oxigraph_server(small: tuple[Path, dict], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bench row on a real `oxigraph serve`: who-holds.rq answers every question, with the
+    server's CPU time, and the same final holders as the engine on the same files."""
+    import datetime as dt
+    import shutil
+
+    from thamquyen.bench import pure_sparql
+    from thamquyen.bench.run import holders_of_answer
+    from thamquyen.kb import open_kb
+
+    files, questions = _pure_sparql_inputs(small, 6)
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    entry, answers = pure_sparql.oxigraph(files, tmp_path, questions, binary, 60.0, 120.0,
+                                          lambda _: None)
+    assert entry["query"] == "who-holds" and entry["n"] == 6 and entry["timeouts"] == 0
+    assert entry["finished"] and entry["server_cpu_p50_ms"] is not None
+    home = tmp_path / "home"
+    (home / "data").mkdir(parents=True)
+    for name in ("ontology", "shapes", "queries"):
+        (home / name).symlink_to(paths.project_root() / name)
+    monkeypatch.setenv("THAMQUYEN_HOME", str(home))
+    kb = open_kb([small[0]], persistent=False)
+    engine = [holders_of_answer(kb.engine.who_holds(q["power"], q["unit"],
+                                                    dt.date.fromisoformat(q["at"])))
+              for q in questions]
+    assert answers == engine and any(engine)

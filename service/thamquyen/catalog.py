@@ -29,7 +29,7 @@ from rdflib.term import Node
 from . import paths
 from .namespaces import PREFIXES
 from .rdfio import InputError
-from .sparql import strip_comments, term_to_sparql
+from .sparql import bind, strip_comments, term_to_sparql
 from .store import Row, Store
 
 if TYPE_CHECKING:
@@ -300,9 +300,7 @@ def run_named(store: Store, query: NamedQuery | str, params: Mapping[str, str | 
     """Run a named query with string parameters; (variables in SELECT order, rows of RDF terms)."""
     if isinstance(query, str):
         query = get(query)
-    query = for_store(store, query)
-    bindings = bindings_for(query, params, kb)
-    text, bound = (inline_text(query, bindings), None) if query.inline else (query.text, bindings)
+    query, text, bound = prepare(store, query, bindings_for(query, params, kb))
     rows = store.select(text, bound)
     variables = select_variables(query.text)
     if not variables:
@@ -311,7 +309,23 @@ def run_named(store: Store, query: NamedQuery | str, params: Mapping[str, str | 
     return variables, rows
 
 
-def for_store(store: Store, query: NamedQuery) -> NamedQuery:
+def prepare(store: Store | None, query: NamedQuery,
+            bindings: Mapping[str, Node]) -> tuple[NamedQuery, str, dict[str, Node] | None]:
+    """What to send to this store for checked bindings: (the query chosen by for_store, its text,
+    the bindings for a VALUES block, or None when they are already written into the text)."""
+    query = for_store(store, query)
+    if query.inline:
+        return query, inline_text(query, bindings), None
+    return query, query.text, dict(bindings)
+
+
+def bound_text(store: Store | None, query: NamedQuery, bindings: Mapping[str, Node]) -> str:
+    """The complete text to run on this store: prepare's text with its VALUES block, if any."""
+    _, text, bound = prepare(store, query, bindings)
+    return bind(text, bound) if bound else text
+
+
+def for_store(store: Store | None, query: NamedQuery) -> NamedQuery:
     """The query itself, or its `without-lateral` version when the store has no LATERAL."""
     if query.without_lateral is None or getattr(store, "has_lateral", lambda: True)():
         return query

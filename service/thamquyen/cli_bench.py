@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "units) on which pySHACL and ours are also compared (5000; 0: none); "
                         "pySHACL takes hours on the full data")
     r.add_argument("--skip", action="append", default=[],
-                   choices=("server", "in_process", "delegation", "oxigraph", "remote", "rdflib",
+                   choices=("server", "in_process", "delegation", "oxigraph", "remote", "virtuoso", "rdflib",
                             "validation", "pyshacl", "ours", "turbo_per_node", "sample"),
                    help="leave out one part (repeatable)")
     r.set_defaults(handler=run_bench)

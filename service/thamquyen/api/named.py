@@ -6,8 +6,6 @@ import logging
 import re
 from typing import Any
 
-from ..sparql import bind
-
 log = logging.getLogger("thamquyen.api")
 
 DEFAULT_TAB = {
@@ -50,15 +48,32 @@ def is_iri(text: str) -> bool:
     return True
 
 
-def with_examples(query: Any) -> str:
-    """The query text with its example values bound, ready to run in YASGUI."""
-    from ..catalog import bindings_for
+def with_examples(query: Any, store: Any = None) -> str:
+    """The query text with its example values bound, ready to run in YASGUI; for a store
+    without LATERAL, its without-lateral version (catalog.for_store)."""
+    from ..catalog import bindings_for, bound_text
 
     examples = {p.name: p.example for p in query.params if p.example is not None}
     try:
-        return bind(query.text, bindings_for(query, examples))
-    except Exception:  # an example the binder refuses: show the query as written
+        return bound_text(store, query, bindings_for(query, examples))
+    except Exception:  # an example the binder refuses, a store not answering: the query as written
         return query.text
+
+
+_PROBES: dict[tuple[str, str | None], Any] = {}
+
+
+def remote_store(remote: Any) -> Any:
+    """A RemoteStore to ask whether the remote store has LATERAL (one per endpoint and graph,
+    asked once, no index read); None for the embedded store."""
+    if remote is None:
+        return None
+    key = (remote.query_url, remote.graph)
+    if key not in _PROBES:
+        from ..store import RemoteStore
+
+        _PROBES[key] = RemoteStore(remote)
+    return _PROBES[key]
 
 
 def title(query: Any) -> str:
@@ -67,9 +82,11 @@ def title(query: Any) -> str:
     return summary.get("vi") or summary.get("en") or query.name
 
 
-def yasgui_tabs(catalog: list[Any]) -> list[dict[str, str]]:
-    """The example tabs of the YASGUI page: a starter query, then every named query."""
+def yasgui_tabs(catalog: list[Any], store: Any = None) -> list[dict[str, str]]:
+    """The example tabs of the YASGUI page: a starter query, then every named query (as the
+    store runs it, when given)."""
     tabs = [DEFAULT_TAB]
     for query in catalog:
-        tabs.append({"name": query.name, "title": title(query), "query": with_examples(query)})
+        tabs.append({"name": query.name, "title": title(query),
+                     "query": with_examples(query, store)})
     return tabs

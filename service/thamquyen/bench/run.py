@@ -36,7 +36,7 @@ from .measure import (
     run_worker,
     wait_for,
 )
-from .workers import holders_of_rows, question_bindings, who_holds_query
+from .workers import who_holds_query
 
 FIRST_DAY, LAST_DAY = dt.date(2018, 1, 1), dt.date(2026, 12, 31)
 REFRESH_INTERVAL_S = 30.0  # the serve default
@@ -266,78 +266,30 @@ class Bench:
     # ---------------------------------------------------------------- baselines
 
     def oxigraph_baseline(self) -> None:
-        """The catalog's who-holds query on a real Oxigraph server (loaded from the same files)."""
+        """The catalog's who-holds as pure SPARQL on a real Oxigraph server (same files)."""
         from ..store import knowledge_sources
+        from . import pure_sparql
 
-        query = who_holds_query()
         binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-        if query is None or not Path(binary).exists():
-            self.note("Oxigraph baseline skipped: " + ("queries/who-holds.rq missing" if query is None
-                                                       else "no oxigraph binary"))
+        if not Path(binary).exists():
+            self.note("Oxigraph baseline skipped: no oxigraph binary")
             return
-        location = self.tmp / "oxigraph"
-        files = [str(f) for f in knowledge_sources([self.o.folder])]
-        t0 = time.perf_counter()
-        loader = Child([binary, "load", "--location", str(location), "--file", *files],
-                       self.tmp / "oxigraph-load.log")
-        loader.proc.wait()
-        loader.stop()
-        load_s = time.perf_counter() - t0
-        port = free_port()
-        server = Child([binary, "serve-read-only", "--location", str(location), "--bind",
-                        f"127.0.0.1:{port}", "--timeout-s", str(int(QUERY_CAP_S))],
-                       self.tmp / "oxigraph-serve.log")
-        try:
-            if wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", server, 120) is None:
-                self.note("Oxigraph server did not start")
-                return
-            self.sparql_over_http(port, query, load_s)
-            self.results["who_holds"]["oxigraph_sparql"]["server_peak_mib"] = \
-                peak_mib(server.pid)["with_children"]
-        finally:
-            server.stop()
-
-    def sparql_over_http(self, port: int, query: str, load_s: float) -> None:
-        """Each question as a SPARQL POST to the Oxigraph server, within the baseline budget;
-        a question slower than the per-query cap counts as a timeout (the server stops it too)."""
-        from ..sparql import bind
-
-        deadline = time.perf_counter() + self.o.baseline_budget_s
-        samples, answers, timeouts = [], [], 0
-        headers = {"Content-Type": "application/sparql-query",
-                   "Accept": "application/sparql-results+json"}
-        for q in self.questions:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                break
-            body = bind(query, question_bindings(q)).encode("utf-8")
-            connection = http.client.HTTPConnection("127.0.0.1", port,
-                                                    timeout=min(QUERY_CAP_S, remaining))
-            t0 = time.perf_counter()
-            try:
-                connection.request("POST", "/query", body=body, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-            except (OSError, http.client.HTTPException):
-                timeouts += 1
-                answers.append(None)
-                continue
-            finally:
-                connection.close()
-            if response.status != 200:
-                timeouts += 1
-                answers.append(None)
-                continue
-            samples.append(time.perf_counter() - t0)
-            rows = json.loads(data)["results"]["bindings"]
-            answers.append(holders_of_rows([{k: v["value"] for k, v in r.items()} for r in rows]))
+        entry, answers = pure_sparql.oxigraph(
+            knowledge_sources([self.o.folder]), self.tmp, self.questions, binary, QUERY_CAP_S,
+            self.o.baseline_budget_s, self.o.log)
+        self.results.setdefault("who_holds", {})["oxigraph_sparql"] = entry
         self.answers["oxigraph_sparql"] = answers
-        entry = {**percentiles(samples), "load_s": round(load_s, 1), "timeouts": timeouts,
-                 "query_cap_s": QUERY_CAP_S, "finished": len(samples) + timeouts == len(self.questions)}
-        if not entry["finished"]:
-            entry["stopped_after_s"] = round(self.o.baseline_budget_s, 1)
-        self.results["who_holds"]["oxigraph_sparql"] = entry
-        self.o.log(f"oxigraph: {entry}")
+
+    def virtuoso_baseline(self) -> None:
+        """The same on Virtuoso (its who-holds-simple: no LATERAL), when virtuoso-t is installed."""
+        from ..store import knowledge_sources
+        from . import pure_sparql
+
+        entry, answers = pure_sparql.virtuoso(
+            knowledge_sources([self.o.folder]), self.tmp, self.questions, QUERY_CAP_S,
+            self.o.baseline_budget_s, self.o.log)
+        self.results.setdefault("who_holds", {})["virtuoso_sparql"] = entry
+        self.answers["virtuoso_sparql"] = answers
 
     def remote(self) -> None:
         """Remote open (cold / warm), two replicas with N clients, refresh after a load."""
@@ -437,7 +389,7 @@ class Bench:
         """How many answers of each baseline list the same final holders as ours."""
         ours = self.answers.get("in_process", [])
         found = {}
-        for name in ("http", "oxigraph_sparql", "rdflib_sparql"):
+        for name in ("http", "oxigraph_sparql", "virtuoso_sparql", "rdflib_sparql"):
             pairs = [(a, b) for a, b in zip(ours, self.answers.get(name, []), strict=False)
                      if b is not None]
             if pairs:
@@ -447,7 +399,8 @@ class Bench:
     def ratios(self) -> None:
         """Each SPARQL baseline's latency relative to ours (HTTP ↔ HTTP, in-process ↔ in-process)."""
         who = self.results.get("who_holds", {})
-        pairs = (("oxigraph_sparql", "http"), ("rdflib_sparql", "in_process"))
+        pairs = (("oxigraph_sparql", "http"), ("virtuoso_sparql", "http"),
+                 ("rdflib_sparql", "in_process"))
         for theirs, ours in pairs:
             a, b = who.get(theirs), who.get(ours)
             if not a or not b:
@@ -462,6 +415,7 @@ class Bench:
             ("server", self.measure_server), ("in_process", self.in_process)]
         if not self.o.quick:
             steps += [("oxigraph", self.oxigraph_baseline), ("remote", self.remote),
+                      ("virtuoso", self.virtuoso_baseline),
                       ("rdflib", self.rdflib_baseline),
                       ("validation", self.validation)]
         else:

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from ...sparql import bind
 from ..conneg import negotiate
 from ..errors import ApiError, responses
 from ..executor import QueryAnswer, QueryFailed, QueryJob
@@ -64,11 +63,12 @@ def plain(binding: dict | None) -> str | int | float | bool | None:
 
 def run(state: ServiceState, query: Any, values: dict[str, str], media: str) -> QueryAnswer:
     """Check and convert the parameters (names resolved), bind them, run with the deadline."""
-    from ...catalog import bindings_for
+    from ...catalog import bindings_for, bound_text
 
     bindings = bindings_for(query, values, state.kb())
-    job = QueryJob(query=bind(query.text, bindings), table=FORMATS[media], graph=None,
-                   limit=state.settings.row_limit)
+    # a store without LATERAL (Virtuoso) gets the query's without-lateral version
+    job = QueryJob(query=bound_text(state.store, query, bindings), table=FORMATS[media],
+                   graph=None, limit=state.settings.row_limit)
     return state.named_executor().run(job)
 
 

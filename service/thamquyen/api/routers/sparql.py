@@ -21,7 +21,7 @@ from ..body import decode_utf8, media_type, read_body
 from ..conneg import negotiate, prefers_html
 from ..errors import ApiError, responses
 from ..executor import FAIR_SHARE, FAIR_SHARE_STOP, FAIR_SHARE_WALL, QueryFailed, QueryJob
-from ..named import is_iri, yasgui_tabs
+from ..named import is_iri, remote_store, yasgui_tabs
 from ..queryguard import QueryRefused, check_shape
 from ..results import GRAPH_TYPES, TABLE_TYPES, content_type
 from ..state import ServiceState, service
@@ -269,7 +269,7 @@ async def _handle(request: Request) -> Response:
 
 def yasgui_page(request: Request, state: ServiceState, query: str | None = None) -> HTMLResponse:
     """The YASGUI page (or a plain form when YASGUI is not installed); a given query opens first."""
-    tabs = yasgui_tabs(request.app.state.catalog)
+    tabs = yasgui_tabs(request.app.state.catalog, remote_store(state.settings.remote))
     if query:
         tabs[0] = {**tabs[0], "query": query}
     return state.templates.TemplateResponse(request, "sparql.html", {
