@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,11 +168,23 @@ def load_with_cli(server: OxigraphServer, *extra: Path, home: Path | None = None
         return main(argv)
 
 
+@contextmanager
+def shipped_home() -> Iterator[None]:
+    """The repository as THAMQUYEN_HOME while a session-wide store or app is built: a module's
+    `fixture_home` (empty data/) may be active when a session fixture is first requested, and
+    the session's store must not be built from it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("THAMQUYEN_HOME", raising=False)
+        patch.delenv("THAMQUYEN_WORKDIR", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def loaded_oxigraph(start_oxigraph: Callable[..., OxigraphServer]) -> OxigraphServer:
     """A persistent Oxigraph server filled by `thamquyen load` with ontology + data + the fixture."""
     server = start_oxigraph(persistent=True, timeout_s=120)
-    assert load_with_cli(server, API_FIXTURE) == 0
+    with shipped_home():
+        assert load_with_cli(server, API_FIXTURE) == 0
     return server
 
 
@@ -181,7 +194,8 @@ def loaded_oxigraph(start_oxigraph: Callable[..., OxigraphServer]) -> OxigraphSe
 @pytest.fixture(scope="session")
 def api_workdir() -> Path:
     """The API tests' own embedded-store folder (kept between runs, apart from the CLI's)."""
-    return paths.work_dir() / "test-api"
+    with shipped_home():
+        return paths.work_dir() / "test-api"
 
 
 @pytest.fixture(scope="session")
@@ -189,7 +203,8 @@ def embedded_kb(api_workdir: Path):
     """ontology + data + the API fixture on the persistent embedded store."""
     from thamquyen.kb import open_kb
 
-    return open_kb([API_FIXTURE], workdir=api_workdir)
+    with shipped_home():
+        return open_kb([API_FIXTURE], workdir=api_workdir)
 
 
 @pytest.fixture(scope="session")
@@ -197,7 +212,8 @@ def remote_kb(loaded_oxigraph: OxigraphServer):
     """The same knowledge on the Oxigraph server."""
     from thamquyen.kb import open_kb
 
-    return open_kb(remote=loaded_oxigraph.remote())
+    with shipped_home():
+        return open_kb(remote=loaded_oxigraph.remote())
 
 
 # ---------------------------------------------------------------- apps and clients
@@ -236,8 +252,9 @@ class AppFactory:
         """A started TestClient (lifespan run) on a new app."""
         from fastapi.testclient import TestClient
 
-        client = TestClient(self.app(kind, **options), raise_server_exceptions=False)
-        client.__enter__()
+        with shipped_home():
+            client = TestClient(self.app(kind, **options), raise_server_exceptions=False)
+            client.__enter__()
         self.opened.append(client)
         return client
 
