@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -193,12 +194,38 @@ def holders_of(url: str, power: str) -> list[str]:
     return sorted(h["authority"] for h in answer.json()["holders"])
 
 
+class Asker(threading.Thread):
+    """A client asking who-holds of every replica in turn until stopped: what failed, and the
+    holders each replica gave (a request must never fail nor answer from a half-built index)."""
+
+    def __init__(self, urls: list[str]):
+        super().__init__(daemon=True)
+        self.urls, self.stop, self.failed = urls, threading.Event(), []
+        self.answers: set[tuple[str, ...]] = set()
+
+    def run(self) -> None:
+        with httpx.Client(timeout=30) as client:
+            while not self.stop.is_set():
+                for url in self.urls:
+                    try:
+                        answer = client.get(f"{url}/api/who-holds",
+                                            params={"power": POWER_ONE, "at": "2024-05-01"})
+                        self.answers.add(tuple(h["authority"] for h in answer.json()["holders"]))
+                        if answer.status_code != 200:
+                            self.failed.append(f"{url}: {answer.status_code} {answer.text[:200]}")
+                    except (httpx.HTTPError, ValueError, KeyError) as exc:
+                        self.failed.append(f"{url}: {exc!r}")
+
+
 @pytest.mark.remote
 def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
+    """Two replicas sharing a working folder (the first to see a new fingerprint reads the
+    index, the other loads its cache); a client asks all along."""
     assert load_with_cli(server, home=mini_home) == 0
     args = ["--endpoint", server.query_url, "--update-endpoint", server.update_url,
             "--refresh-interval", "0.5"]
-    replicas = [serve(args, mini_home, tmp_path / f"work-{k}") for k in range(2)]
+    replicas = [serve(args, mini_home, tmp_path / "work") for _ in range(2)]
+    asker = Asker([url for _, url in replicas])
     try:
         urls = [url for _, url in replicas]
         for url in urls:
@@ -207,6 +234,7 @@ def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
         before = {httpx.get(f"{u}/health", timeout=5).json()["fingerprint"] for u in urls}
         assert len(before) == 1 and before.pop().startswith("load:")
         assert [holders_of(u, POWER_TWO) for u in urls] == [[], []]
+        asker.start()
         extra = tmp_path / "hai.ttl"
         extra.write_text(SECOND_CONFERRAL, encoding="utf-8")
         assert load_with_cli(server, extra, home=mini_home) == 0
@@ -221,7 +249,12 @@ def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
         health = [httpx.get(f"{u}/health", timeout=5).json() for u in urls]
         assert health[0]["fingerprint"] == health[1]["fingerprint"]
         assert all(h["index_age_s"] is not None and h["index_age_s"] < 60 for h in health)
+        asker.stop.set()
+        asker.join(30)
+        assert not asker.failed, asker.failed[:5]
+        assert asker.answers == {(UBND_84,)}  # the unchanged power, before and after the swap
     finally:
+        asker.stop.set()
         for process, _ in replicas:
             stop(process)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths
+from . import paths, progress
 from .indexcache import PlainRows
 from .store import EmbeddedStore, RemoteStore, StoreError
 
@@ -72,16 +72,22 @@ class BulkRemote:
             started = time.monotonic()
             self._memory = PlainRows(EmbeddedStore(dump(self.store, self.location), "dump"))
             self.seconds = time.monotonic() - started
+            progress.step("Dựng chỉ mục từ bản sao trong bộ nhớ…",
+                          "Building the index from the in-memory copy…")
         return self._memory.select(query, bindings)
 
 
 def dump(store: RemoteStore, folder: Path) -> ox.Store:
     """The remote store's triples in a fresh in-memory Oxigraph store (one CONSTRUCT)."""
     started = time.monotonic()
+    progress.step("Đọc dữ liệu từ kho từ xa để dựng chỉ mục…",
+                  "Reading the remote store's data for the index…")
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".nt") as target:
         size = store.construct_to_file(DUMP_QUERY, Path(target.name))
         log.info("index: read %.0f MB of N-Triples from %s in %.1f s", size / 1e6,
                  store.settings.query_url, time.monotonic() - started)
+        progress.step(f"Nạp {size / 1e6:,.0f} MB vào bộ nhớ…",
+                      f"Loading {size / 1e6:,.0f} MB into memory…")
         memory = ox.Store()
         try:
             memory.bulk_load(path=target.name, format=ox.RdfFormat.N_TRIPLES)

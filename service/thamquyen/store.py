@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
-from . import paths, storedir
+from . import paths, progress, storedir
 from .rdfio import (
     InputError,
     display_path,
@@ -184,9 +184,13 @@ def build_store(files: Sequence[Path], target: Path,
     All files are parsed into memory first (a syntax error stops the build before anything is
     written); the copy is then written to disk by Oxigraph's bulk loader in a thread while
     `while_writing` runs on the in-memory copy. Returns what `while_writing` returned."""
+    progress.step(f"Dựng kho dữ liệu lần đầu: đọc {len(files)} tệp Turtle…",
+                  f"Building the store (first start): reading {len(files)} Turtle files…")
     memory = ox.Store()
     for f in files:
         _bulk_load(memory, f)
+    progress.step(f"Ghi kho ({len(memory):,} bộ ba) và đọc chỉ mục…",
+                  f"Writing the store ({len(memory):,} triples) and reading the index…")
     tmp = target.with_name(f"{target.name}.building-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
