@@ -104,6 +104,8 @@ class EmbeddedStore:
     def in_memory(cls, extra: Iterable[Path] = ()) -> EmbeddedStore:
         """Parse ontology + data + extra into a fresh in-memory store (all or nothing)."""
         files = knowledge_sources(extra)
+        progress.step(f"Đọc {len(files)} tệp Turtle vào bộ nhớ…",
+                      f"Reading {len(files)} Turtle files into memory…")
         store = ox.Store()
         for f in files:
             store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_turtle(f))
