@@ -117,6 +117,24 @@ def test_remote_store_reads(server, mini_home):
     assert len(graph) >= 4
 
 
+@pytest.mark.remote
+def test_export_is_the_graph_store_dump_or_else_a_construct(server, mini_home, tmp_path):
+    from thamquyen.remote import DUMP_QUERY
+    from thamquyen.store import RemoteSettings
+
+    assert load_with_cli(server, home=mini_home) == 0
+    store = RemoteStore(server.remote())
+    assert store.graph_store_url() == server.query_url[: -len("query")] + "store"
+    dumped, constructed = tmp_path / "gsp.nt", tmp_path / "construct.nt"
+    assert store.export_to_file(DUMP_QUERY, dumped) > 0
+    store.construct_to_file(DUMP_QUERY, constructed)
+    assert sorted(dumped.read_text("utf-8").splitlines()) == sorted(
+        constructed.read_text("utf-8").splitlines())
+    # no such graph: the dump is refused (404), the CONSTRUCT answers (nothing)
+    missing = RemoteStore(RemoteSettings(server.query_url, graph="https://example.org/none"))
+    assert missing.export_to_file(DUMP_QUERY, tmp_path / "none.nt") == 0
+
+
 # ---------------------------------------------------------------- `thamquyen serve`
 
 

@@ -83,7 +83,7 @@ def dump(store: RemoteStore, folder: Path) -> ox.Store:
     progress.step("Đọc dữ liệu từ kho từ xa để dựng chỉ mục…",
                   "Reading the remote store's data for the index…")
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".nt") as target:
-        size = store.construct_to_file(DUMP_QUERY, Path(target.name))
+        size = store.export_to_file(DUMP_QUERY, Path(target.name))
         log.info("index: read %.0f MB of N-Triples from %s in %.1f s", size / 1e6,
                  store.settings.query_url, time.monotonic() - started)
         progress.step(f"Nạp {size / 1e6:,.0f} MB vào bộ nhớ…",

@@ -38,6 +38,13 @@ class StoreError(Exception):
     """The store cannot be reached or refused a request (HTTP 503 / exit 2)."""
 
 
+class NotServed(StoreError):
+    """The URL does not serve that (no such route or graph): another way may."""
+
+
+NOT_SERVED = {400, 404, 405, 406, 415, 501}
+
+
 class OutcomeUnknown(StoreError):
     """An update was sent but its answer never came: it may or may not have been committed."""
 
@@ -334,26 +341,48 @@ class RemoteStore:
 
     def construct_to_file(self, query: str, target: Path) -> int:
         """Stream a CONSTRUCT's N-Triples into a file (bounded memory); its size in bytes."""
-        import httpx
-
         data = {"query": query}
         if self.settings.graph:
             data["default-graph-uri"] = self.settings.graph
+        return self._stream_to_file("POST", self.settings.query_url, target, data=data)
+
+    def graph_store_url(self) -> str | None:
+        """The Graph Store Protocol URL beside the query URL where the store has Oxigraph's
+        layout (…/query → …/store); None otherwise."""
+        url = self.settings.query_url.rstrip("/")
+        return url[: -len("query")] + "store" if url.endswith("/query") else None
+
+    def export_to_file(self, construct: str, target: Path) -> int:
+        """Every triple of the data (the default graph, or the --graph one) as N-Triples in a
+        file; its size. A Graph Store Protocol GET where there is one (Oxigraph: a plain dump,
+        about a third less of the server's CPU than evaluating a query), else `construct`."""
+        url = self.graph_store_url()
+        if url is not None:
+            params = {"graph": self.settings.graph} if self.settings.graph else {"default": ""}
+            try:
+                return self._stream_to_file("GET", url, target, params=params)
+            except NotServed as exc:  # not a graph store after all, or no such graph
+                log.debug("no graph store dump at %s (%s): CONSTRUCT instead", url, exc)
+        return self.construct_to_file(construct, target)
+
+    def _stream_to_file(self, method: str, url: str, target: Path, **request: object) -> int:
+        import httpx
+
         size = 0
         try:
-            with httpx.stream("POST", self.settings.query_url, data=data,
-                              headers={"Accept": "application/n-triples"},
+            with httpx.stream(method, url, headers={"Accept": "application/n-triples"},
                               auth=self.settings.httpx_auth(),
-                              timeout=max(self.settings.timeout, 600)) as response:
+                              timeout=max(self.settings.timeout, 600),
+                              **request) as response:  # type: ignore[arg-type]
                 if response.status_code >= 300:
-                    raise StoreError(f"{self.settings.query_url}: HTTP {response.status_code} "
-                                     f"{response.read()[:500]!r}")
+                    kind = NotServed if response.status_code in NOT_SERVED else StoreError
+                    raise kind(f"{url}: HTTP {response.status_code} {response.read()[:500]!r}")
                 with target.open("wb") as sink:
                     for chunk in response.iter_bytes(1 << 20):
                         sink.write(chunk)
                         size += len(chunk)
         except httpx.HTTPError as exc:
-            raise StoreError(f"{self.settings.query_url}: {exc}") from exc
+            raise StoreError(f"{url}: {exc}") from exc
         return size
 
     def update(self, update: str) -> None:
