@@ -88,13 +88,9 @@ def solutions_to_rows(solutions: ox.QuerySolutions,
     """The solutions as dicts of converted terms (unbound variables are absent)."""
     names = [v.value for v in solutions.variables]
     rows = []
-    for solution in solutions:
-        row = {}
-        for name in names:
-            value = solution[name]
-            if value is not None:
-                row[name] = convert(value)
-        rows.append(row)
+    for solution in solutions:  # a solution iterates its values in the order of the variables
+        rows.append({name: convert(value) for name, value in zip(names, solution, strict=True)
+                     if value is not None})
     return rows
 
 
