@@ -67,11 +67,16 @@ def throughput(ports: list[int], paths: list[str], clients: int, seconds: float)
         i = k
         while time.perf_counter() < deadline:
             asked = time.perf_counter()
-            connection.request("GET", paths[i % len(paths)])
-            response = connection.getresponse()
-            response.read()
+            try:
+                connection.request("GET", paths[i % len(paths)])
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):  # a timeout or a dropped connection
+                connection.close()
+                status = 0
             samples[k].append(time.perf_counter() - asked)
-            if response.status == 200:
+            if status == 200:
                 ok[k] += 1
             else:
                 errors[k] += 1
