@@ -85,7 +85,7 @@ def dump(store: RemoteStore) -> ox.Store:
     memory = ox.Store()
     try:
         with store.export(DUMP_QUERY) as body:
-            # lenient: the store has checked its IRIs already; a third faster
+            # lenient: no IRI validation, the store has checked what it holds
             memory.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, lenient=True)
             size = body.size
     except (SyntaxError, OSError) as exc:  # a cut or garbled export
