@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -116,6 +117,24 @@ def test_remote_store_reads(server, mini_home):
     assert len(graph) >= 4
 
 
+@pytest.mark.remote
+def test_export_is_the_graph_store_dump_or_else_a_construct(server, mini_home, tmp_path):
+    from thamquyen.remote import DUMP_QUERY
+    from thamquyen.store import RemoteSettings
+
+    assert load_with_cli(server, home=mini_home) == 0
+    store = RemoteStore(server.remote())
+    assert store.graph_store_url() == server.query_url[: -len("query")] + "store"
+    dumped, constructed = tmp_path / "gsp.nt", tmp_path / "construct.nt"
+    assert store.export_to_file(DUMP_QUERY, dumped) > 0
+    store.construct_to_file(DUMP_QUERY, constructed)
+    assert sorted(dumped.read_text("utf-8").splitlines()) == sorted(
+        constructed.read_text("utf-8").splitlines())
+    # no such graph: the dump is refused (404), the CONSTRUCT answers (nothing)
+    missing = RemoteStore(RemoteSettings(server.query_url, graph="https://example.org/none"))
+    assert missing.export_to_file(DUMP_QUERY, tmp_path / "none.nt") == 0
+
+
 # ---------------------------------------------------------------- `thamquyen serve`
 
 
@@ -193,12 +212,38 @@ def holders_of(url: str, power: str) -> list[str]:
     return sorted(h["authority"] for h in answer.json()["holders"])
 
 
+class Asker(threading.Thread):
+    """A client asking who-holds of every replica in turn until stopped: what failed, and the
+    holders each replica gave (a request must never fail nor answer from a half-built index)."""
+
+    def __init__(self, urls: list[str]):
+        super().__init__(daemon=True)
+        self.urls, self.stop, self.failed = urls, threading.Event(), []
+        self.answers: set[tuple[str, ...]] = set()
+
+    def run(self) -> None:
+        with httpx.Client(timeout=30) as client:
+            while not self.stop.is_set():
+                for url in self.urls:
+                    try:
+                        answer = client.get(f"{url}/api/who-holds",
+                                            params={"power": POWER_ONE, "at": "2024-05-01"})
+                        self.answers.add(tuple(h["authority"] for h in answer.json()["holders"]))
+                        if answer.status_code != 200:
+                            self.failed.append(f"{url}: {answer.status_code} {answer.text[:200]}")
+                    except (httpx.HTTPError, ValueError, KeyError) as exc:
+                        self.failed.append(f"{url}: {exc!r}")
+
+
 @pytest.mark.remote
 def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
+    """Two replicas sharing a working folder (the first to see a new fingerprint reads the
+    index, the other loads its cache); a client asks all along."""
     assert load_with_cli(server, home=mini_home) == 0
     args = ["--endpoint", server.query_url, "--update-endpoint", server.update_url,
             "--refresh-interval", "0.5"]
-    replicas = [serve(args, mini_home, tmp_path / f"work-{k}") for k in range(2)]
+    replicas = [serve(args, mini_home, tmp_path / "work") for _ in range(2)]
+    asker = Asker([url for _, url in replicas])
     try:
         urls = [url for _, url in replicas]
         for url in urls:
@@ -207,6 +252,7 @@ def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
         before = {httpx.get(f"{u}/health", timeout=5).json()["fingerprint"] for u in urls}
         assert len(before) == 1 and before.pop().startswith("load:")
         assert [holders_of(u, POWER_TWO) for u in urls] == [[], []]
+        asker.start()
         extra = tmp_path / "hai.ttl"
         extra.write_text(SECOND_CONFERRAL, encoding="utf-8")
         assert load_with_cli(server, extra, home=mini_home) == 0
@@ -221,7 +267,12 @@ def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
         health = [httpx.get(f"{u}/health", timeout=5).json() for u in urls]
         assert health[0]["fingerprint"] == health[1]["fingerprint"]
         assert all(h["index_age_s"] is not None and h["index_age_s"] < 60 for h in health)
+        asker.stop.set()
+        asker.join(30)
+        assert not asker.failed, asker.failed[:5]
+        assert asker.answers == {(UBND_84,)}  # the unchanged power, before and after the swap
     finally:
+        asker.stop.set()
         for process, _ in replicas:
             stop(process)
 

@@ -133,6 +133,49 @@ def test_basic_auth_is_refused_and_nothing_changes(virtuoso, mini_home, capsys):
     assert virtuoso.count() == before
 
 
+@pytest.mark.slow  # three `serve` processes and a Virtuoso load: ~15 s quiet, ~50 s at load 12
+def test_held_out_answers_are_the_same_on_three_stores(virtuoso, start_oxigraph, fixture_home,
+                                                       tmp_path):
+    """Data not in the repository (a small generated set): `GET /api/who-holds` of a sample of
+    its questions answers the same holders, steps and bases from `serve` on the embedded store,
+    on an Oxigraph server and on Virtuoso (named-graph mode), both through `--endpoint`."""
+    from conftest import load_with_cli
+    from thamquyen.bench.generate import generate
+    from thamquyen.bench.run import make_questions
+
+    data = tmp_path / "held-out"
+    pools = generate(data, 2500, 7, "synthetic", 30, True)["pools"]
+    questions = make_questions(pools, 24, 3)
+    oxigraph = start_oxigraph(persistent=False)
+    assert load_with_cli(oxigraph, data, home=fixture_home) == 0
+    assert load(virtuoso, fixture_home, str(data)) == 0
+    runs = [serve([str(data)], fixture_home, tmp_path / "work-embedded"),
+            serve(["--endpoint", oxigraph.query_url], fixture_home, tmp_path / "work-oxigraph"),
+            serve(["--endpoint", virtuoso.query_url, "--graph", GRAPH], fixture_home,
+                  tmp_path / "work-virtuoso")]
+    try:
+        answers = []
+        for _, url in runs:
+            wait_until(lambda u=url: httpx.get(f"{u}/health", timeout=5).status_code == 200,
+                       120, "serve")
+            answers.append([_holders(url, q) for q in questions])
+    finally:
+        for process, _ in runs:
+            stop(process)
+    embedded, on_oxigraph, on_virtuoso = answers
+    assert sum(1 for a in embedded if a) >= 6  # the sample has answers to compare
+    assert on_oxigraph == embedded
+    assert on_virtuoso == embedded
+
+
+def _holders(url: str, question: dict) -> list[dict]:
+    """The holders (authority, label, chain with every step's basis) of one question."""
+    answer = httpx.get(f"{url}/api/who-holds", timeout=60, params={
+        "power": question["power"], "in": question["unit"], "at": question["at"]})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["holders"]
+
+
 def test_engine_reads_the_same_index_through_virtuoso(virtuoso, fixture_home, tmp_path):
     """Every fixture question answers the same with the index read from Virtuoso."""
     from thamquyen.kb import open_kb

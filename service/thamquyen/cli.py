@@ -9,7 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import progress
 from .clitext import Parser, say
+from .progress import Phases
 from .rdfio import InputError
 
 # Each module exposes register(subparsers); its parser sets `handler` (args -> exit code).
@@ -60,8 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("unrecognized arguments: " + " ".join(leftovers))
         args.paths = [*args.paths, *(Path(item) for item in leftovers)]
     lang = getattr(args, "lang", "vi")
+    phases = Phases.silent() if getattr(args, "quiet", False) else Phases(lang=lang)
     try:
-        return int(args.handler(args) or 0)
+        with progress.shown(phases):  # long steps (store build, index read) say so on stderr
+            return int(args.handler(args) or 0)
     except InputError as exc:
         print(("Lỗi: " if lang == "vi" else "Error: ") + exc.render(lang), file=sys.stderr)
         return EXIT_USAGE

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import progress
 from .api.settings import environment_help, from_env
 from .clitext import say
 from .rdfio import InputError, display_path, read_turtle
@@ -267,6 +268,7 @@ def run_load(args: argparse.Namespace) -> int:
     remote = remote_settings(args)
     assert remote is not None  # --endpoint is required
     sources = knowledge_sources(args.paths)
+    progress.step(f"Đọc {len(sources)} tệp Turtle…", f"Reading {len(sources)} Turtle files…")
     files = [(f, read_turtle(f)) for f in sources]
     count = sum(len(t) for _, t in files)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -275,8 +277,8 @@ def run_load(args: argparse.Namespace) -> int:
     requests = update_requests(files, int(batch_mb * 1024 * 1024), remote.graph, mark)
     store = RemoteStore(remote)
     for number, update in enumerate(requests):
-        if len(requests) > 1:
-            log.info("load: request %d/%d (%.0f MB)", number + 1, len(requests), len(update) / 1e6)
+        progress.step(f"Gửi yêu cầu ghi {number + 1}/{len(requests)} ({len(update) / 1e6:.1f} MB)…",
+                      f"Sending update {number + 1}/{len(requests)} ({len(update) / 1e6:.1f} MB)…")
         try:
             store.update(update)
         except OutcomeUnknown as exc:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import collections
 import collections.abc
+import contextlib
 import dataclasses
+import fcntl
 import gc
 import hashlib
 import importlib
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths
+from . import paths, progress
 from .engine import Engine
 from .index import Index
 from .names import NameIndex
@@ -59,7 +61,7 @@ class PlainRows:
 
 
 def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-    if isinstance(term, ox.Literal) and term.language:
+    if type(term) is ox.Literal and term.language:  # `type … is`: this runs millions of times
         return LangString(term.value, term.language)
     return term.value
 
@@ -234,12 +236,34 @@ def load_or_build(store: Store, built: object = None) -> tuple[Engine, NameIndex
     The index is millions of long-lived objects: they are moved out of the garbage collector's
     reach (gc.freeze), so that a full collection never pauses a who-holds answer for ~10 ms."""
     path = _cache_file(store)
-    key = f"{store.fingerprint}-{code_key()}" if path is not None else ""
-    cached = _load(path, key) if path is not None and path.exists() else None
-    if cached is None:
-        cached = built if isinstance(built, tuple) else build(store)
-        if path is not None:
-            _save(path, key, *cached)
+    if path is None:
+        cached = built if isinstance(built, tuple) else _build(store)
+    else:
+        key = f"{store.fingerprint}-{code_key()}"
+        cached = _load(path, key) if path.exists() else None
+        if cached is None:
+            with _building(path):  # another process reading the same index: wait, then load it
+                cached = _load(path, key) if path.exists() else None
+                if cached is None:
+                    cached = built if isinstance(built, tuple) else _build(store)
+                    _save(path, key, *cached)
     gc.collect()
     gc.freeze()
     return cached
+
+
+def _build(store: Store) -> tuple[Engine, NameIndex]:
+    progress.step("Dựng chỉ mục tra cứu…", "Reading the who-holds index…")
+    return build(store)
+
+
+@contextlib.contextmanager
+def _building(path: Path) -> Iterator[None]:
+    """An exclusive lock beside the cache file: replicas sharing a working folder read a
+    remote store's index once (the others wait, then load the cache)."""
+    with open(path.with_name(f".{path.name}.lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

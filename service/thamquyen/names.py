@@ -95,9 +95,11 @@ class NameIndex:
         else:
             folded = normalize(name)
             self.by_name[folded].add(iri)
-            positive = normalize(EXCEPTION.sub("", unicodedata.normalize("NFC", name).lower()))
-            if positive != folded:
-                self.positive[folded] = positive
+            lowered = unicodedata.normalize("NFC", name).lower()
+            if EXCEPTION.search(lowered):  # else the positive part is the whole name
+                positive = normalize(EXCEPTION.sub("", lowered))
+                if positive != folded:
+                    self.positive[folded] = positive
             if lang == "vi" and (iri not in self.labels or len(name) > len(self.labels[iri])):
                 self.labels[iri] = name
 

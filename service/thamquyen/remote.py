@@ -1,5 +1,5 @@
 """A remote SPARQL store as the knowledge base reads it: its content fingerprint, the bulk read
-of its index (one CONSTRUCT streamed as N-Triples, answered in memory), and the cache folder.
+of its index (one N-Triples export parsed as it arrives, answered in memory), the cache folder.
 
 Reading the engine index with one SELECT per engine query over HTTP JSON took ~70 s at national
 size; one N-Triples export parsed by Oxigraph and queried in memory takes a fraction of that,
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths
+from . import paths, progress
 from .indexcache import PlainRows
 from .store import EmbeddedStore, RemoteStore, StoreError
 
@@ -57,8 +56,8 @@ def cache_folder(store: RemoteStore, workdir: Path | None) -> Path:
 
 class BulkRemote:
     """A read-only view of a remote store for building the index: on the first SELECT the whole
-    store is exported once (CONSTRUCT, N-Triples, streamed to a file) into an in-memory
-    Oxigraph store; every engine query then runs there, with plain-string rows."""
+    store is exported once (N-Triples, parsed as it arrives) into an in-memory Oxigraph
+    store; every engine query then runs there, with plain-string rows."""
 
     def __init__(self, store: RemoteStore, location: Path):
         self.store, self.location = store, location
@@ -70,22 +69,27 @@ class BulkRemote:
         """An engine query, answered from the in-memory copy."""
         if self._memory is None:
             started = time.monotonic()
-            self._memory = PlainRows(EmbeddedStore(dump(self.store, self.location), "dump"))
+            self._memory = PlainRows(EmbeddedStore(dump(self.store), "dump"))
             self.seconds = time.monotonic() - started
+            progress.step("Dựng chỉ mục từ bản sao trong bộ nhớ…",
+                          "Building the index from the in-memory copy…")
         return self._memory.select(query, bindings)
 
 
-def dump(store: RemoteStore, folder: Path) -> ox.Store:
-    """The remote store's triples in a fresh in-memory Oxigraph store (one CONSTRUCT)."""
+def dump(store: RemoteStore) -> ox.Store:
+    """The remote store's triples in a fresh in-memory Oxigraph store, parsed as they arrive
+    (the store's export and our parse run at the same time)."""
     started = time.monotonic()
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".nt") as target:
-        size = store.construct_to_file(DUMP_QUERY, Path(target.name))
-        log.info("index: read %.0f MB of N-Triples from %s in %.1f s", size / 1e6,
-                 store.settings.query_url, time.monotonic() - started)
-        memory = ox.Store()
-        try:
-            memory.bulk_load(path=target.name, format=ox.RdfFormat.N_TRIPLES)
-        except SyntaxError as exc:
-            raise StoreError(f"{store.settings.query_url}: unreadable N-Triples export: {exc}") from exc
-    log.info("index: %d triples in memory after %.1f s", len(memory), time.monotonic() - started)
+    progress.step("Đọc dữ liệu từ kho từ xa vào bộ nhớ…",
+                  "Reading the remote store's data into memory…")
+    memory = ox.Store()
+    try:
+        with store.export(DUMP_QUERY) as body:
+            # lenient: no IRI validation, the store has checked what it holds
+            memory.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            size = body.size
+    except (SyntaxError, OSError) as exc:  # a cut or garbled export
+        raise StoreError(f"{store.settings.query_url}: unreadable N-Triples export: {exc}") from exc
+    log.info("index: %d triples (%.0f MB of N-Triples) from %s in %.1f s", len(memory),
+             size / 1e6, store.settings.query_url, time.monotonic() - started)
     return memory

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .measure import Child, wait_for
+from .measure import Child, cpu_seconds, percentiles, wait_for
 
 EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/thamquyen/id/power/bench-refresh> skos:prefLabel "Đo làm mới"@vi .
@@ -27,12 +27,21 @@ def open_times(query_url: str, update_url: str, workdir: Path) -> dict:
     from ..store import RemoteSettings
 
     settings = RemoteSettings(query_url, update_url, timeout=900)
-    found = {}
+    found: dict = {"loadavg": loadavg()}
     for label in ("cold", "warm"):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         open_kb(remote=settings, workdir=workdir)
         found[label] = round(time.perf_counter() - started, 2)
+        found[f"{label}_cpu_s"] = round(time.process_time() - cpu, 2)
     return found
+
+
+def loadavg() -> str:
+    """The 1-, 5- and 15-minute load averages (the machine may be shared)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def health(port: int) -> dict:
@@ -51,15 +60,23 @@ def throughput(ports: list[int], paths: list[str], clients: int, seconds: float)
     """Who-holds requests per second, `clients` keep-alive clients spread over the replicas."""
     deadline = time.perf_counter() + seconds
     ok, errors = [0] * clients, [0] * clients
+    samples: list[list[float]] = [[] for _ in range(clients)]
 
     def client(k: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", ports[k % len(ports)], timeout=120)
         i = k
         while time.perf_counter() < deadline:
-            connection.request("GET", paths[i % len(paths)])
-            response = connection.getresponse()
-            response.read()
-            if response.status == 200:
+            asked = time.perf_counter()
+            try:
+                connection.request("GET", paths[i % len(paths)])
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):  # a timeout or a dropped connection
+                connection.close()
+                status = 0
+            samples[k].append(time.perf_counter() - asked)
+            if status == 200:
                 ok[k] += 1
             else:
                 errors[k] += 1
@@ -73,14 +90,17 @@ def throughput(ports: list[int], paths: list[str], clients: int, seconds: float)
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    return {"rps": round(sum(ok) / wall, 1), "ok": sum(ok), "errors": sum(errors),
-            "clients": clients, "replicas": len(ports)}
+    latency = percentiles([t for part in samples for t in part])
+    return {"rps": round(sum(ok) / wall, 1), "p50_ms": latency["p50_ms"],
+            "p99_ms": latency["p99_ms"], "ok": sum(ok), "errors": sum(errors),
+            "clients": clients, "replicas": len(ports), "loadavg": loadavg()}
 
 
 def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
-                       log: Path, limit_s: float) -> dict:
+                       log: Path, limit_s: float, pids: tuple[int, ...] = ()) -> dict:
     """Run `thamquyen load`, then wait until every replica shows the new fingerprint; a
-    client keeps asking who-holds meanwhile (its failures are counted)."""
+    client keeps asking who-holds meanwhile (its failures are counted). `pids`: the replicas
+    and the store, whose CPU seconds from the load's end to the last swap are reported."""
     before = {health(p).get("fingerprint") for p in ports}
     stop = threading.Event()
     counts = {"ok": 0, "errors": 0}
@@ -106,7 +126,8 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
         started = time.perf_counter()
         with log.open("ab") as sink:
             code = subprocess.run(load_argv, stdout=sink, stderr=sink).returncode
-        loaded = time.perf_counter()
+        loaded, load_average = time.perf_counter(), loadavg()
+        cpu_before = [cpu_seconds(pid) for pid in pids]
         seen: dict[int, float] = {}
         while len(seen) < len(ports) and time.perf_counter() - loaded < limit_s:
             for port in ports:
@@ -114,11 +135,14 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
                 if port not in seen and fingerprint is not None and fingerprint not in before:
                     seen[port] = time.perf_counter() - loaded
             time.sleep(0.2)
+        cpu = [round(cpu_seconds(pid) - c, 1) for pid, c in zip(pids, cpu_before, strict=True)]
     finally:
         stop.set()
         thread.join()
     return {"load_exit": code, "load_s": round(loaded - started, 1),
             "refresh_s": round(max(seen.values()), 1) if len(seen) == len(ports) else None,
+            "each_s": [round(seen[p], 1) if p in seen else None for p in ports],
+            "cpu_s_replicas_then_store": cpu, "loadavg_at_load_end": load_average,
             "requests_ok": counts["ok"], "requests_failed": counts["errors"]}
 
 
@@ -159,7 +183,8 @@ def measure(folder: Path, tmp: Path, paths: list[str], serve_port: Callable[[], 
         extra = tmp / "bench-refresh.ttl"
         extra.write_text(EXTRA, encoding="utf-8")
         entry["refresh"] = {"interval_s": interval, **refresh_after_load(
-            ports, paths, [*load_argv, str(extra)], tmp / "remote-load.log", 600)}
+            ports, paths, [*load_argv, str(extra)], tmp / "remote-load.log", 600,
+            (*(child.pid for child in replicas), server.pid))}
         log(f"refresh: {entry['refresh']}")
         return entry
     finally:

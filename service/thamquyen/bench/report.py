@@ -78,14 +78,19 @@ def _sample(sample: dict | None) -> str:
 
 def _open(results: dict) -> str:
     found = results.get("remote", {}).get("open_s")
-    return f"{found['cold']:.1f} s / {found['warm']:.1f} s" if found else "—"
+    if not found:
+        return "—"
+    return (f"{found['cold']:.1f} s / {found['warm']:.1f} s (CPU {found.get('cold_cpu_s', 0):.1f}"
+            f" / {found.get('warm_cpu_s', 0):.1f} s; load {found.get('loadavg', '?')})")
 
 
 def _replicas(results: dict) -> str:
     found = results.get("remote", {}).get("two_replicas")
     if not found:
         return "—"
-    return f"{found['rps']:,.0f} req/s ({found['errors']} errors)"
+    return (f"{found['rps']:,.0f} req/s, p50 / p99 {found.get('p50_ms') or 0:.1f} / "
+            f"{found.get('p99_ms') or 0:.1f} ms ({found['errors']} errors; load "
+            f"{found.get('loadavg', '?')})")
 
 
 def _refresh(results: dict) -> str:
@@ -95,7 +100,8 @@ def _refresh(results: dict) -> str:
     seconds = "not within 600 s" if found.get("refresh_s") is None else f"{found['refresh_s']:.1f} s"
     return (f"{seconds} after the load ({found['load_s']:.0f} s; interval {found['interval_s']:g} s);"
             f" {found['requests_failed']} of {found['requests_ok'] + found['requests_failed']} "
-            f"requests failed meanwhile")
+            f"requests failed meanwhile; CPU s replicas, store "
+            f"{found.get('cpu_s_replicas_then_store', '?')}; load {found.get('loadavg_at_load_end', '?')}")
 
 
 def table(results: dict) -> str:
