@@ -230,7 +230,8 @@ class AppFactory:
         """Settings for the store kind, with overrides."""
         from thamquyen.api.settings import Settings
 
-        base = dict(query_timeout=10.0, sparql_workers=2)
+        # validation on the remote store runs in the web process: allow a busy CI machine
+        base = dict(query_timeout=10.0, sparql_workers=2, validation_timeout=120.0)
         if kind == "remote":
             server = self.request.getfixturevalue("loaded_oxigraph")
             base.update(endpoint=server.query_url, update_endpoint=server.update_url, timeout=300.0)
