@@ -29,7 +29,10 @@ them (SHACL 1.0 §5.3.2), so the report is read the same way whoever produced a 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,6 +76,7 @@ PROJECTION = re.compile(r"\bSELECT\b([^{]*?)(?:\bWHERE\b|\{)", re.IGNORECASE)
 PROJECTS_THIS = re.compile(r"[?$]this\b|\*")
 MESSAGE_VARIABLE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 THIS = ox.Variable("this")
+PROFILE_VARIABLE = "THAMQUYEN_PROFILE_SHAPES"
 PARENTHESES = re.compile(r"\([^()]*\)")
 
 
@@ -331,8 +335,31 @@ def run(store: ox.Store, constraints: Sequence[Constraint], shapes: rdflib.Graph
     active = [c for c in constraints if _active(shapes, c.shape) and _active(shapes, c.node)]
     # pyoxigraph releases the GIL while it evaluates, so the threads use the cores.
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        batches = pool.map(lambda c: _findings(store, c), active)
-        return [finding for batch in batches for finding in batch]
+        timed = list(pool.map(lambda c: _timed_findings(store, c), active))
+    _print_profile([(c, seconds, len(batch))
+                    for c, (seconds, batch) in zip(active, timed, strict=True)])
+    return [finding for _, batch in timed for finding in batch]
+
+
+def _timed_findings(store: ox.Store, constraint: Constraint) -> tuple[float, list[Finding]]:
+    started = time.perf_counter()
+    findings = _findings(store, constraint)
+    return time.perf_counter() - started, findings
+
+
+def _print_profile(timings: list[tuple[Constraint, float, int]]) -> None:
+    """With THAMQUYEN_PROFILE_SHAPES=N, the N slowest constraints on stderr (wall seconds of
+    each query; two run at once, so the sum exceeds the phase's wall time)."""
+    try:
+        count = int(os.environ.get(PROFILE_VARIABLE) or 0)
+    except ValueError:
+        count = 10
+    if count <= 0:
+        return
+    total = sum(seconds for _, seconds, _ in timings)
+    print(f"SPARQL constraints: {len(timings)}, {total:.2f} s in all", file=sys.stderr)
+    for constraint, seconds, found in sorted(timings, key=lambda t: -t[1])[:count]:
+        print(f"{seconds:8.2f} s {found:7d} results  {constraint.shape}", file=sys.stderr)
 
 
 def _findings(store: ox.Store, constraint: Constraint) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from . import paths, sparqlconstraints
 from .namespaces import SH
 from .progress import Phases
-from .rdfio import read_all, to_rdflib_graph
+from .rdfio import read_all, read_turtle, to_rdflib_graph, turtle_files
 from .sparqlconstraints import ShapesError
 
 ENGINES = ("turbo", "turbo-per-node", "pyshacl")
@@ -107,9 +107,43 @@ def validate_files(extra: Iterable[Path] = (), *, include_data: bool = True,
     """Validate ontology (+ data/) + the extra files/folders against the shapes."""
     phases = phases or Phases.silent()
     phases.phase("Đọc dữ liệu Turtle…", "Reading the Turtle data…")
-    triples = read_all([*knowledge_paths(include_data), *extra])
-    return validate_triples(triples, shapes if shapes is not None else load_shapes(),
-                            engine=engine, phases=phases)
+    files = [*knowledge_paths(include_data), *extra]
+    shapes = shapes if shapes is not None else load_shapes()
+    if (engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")) == "turbo":
+        return _validate_streamed(files, shapes, phases)
+    return validate_triples(read_all(files), shapes, engine=engine, phases=phases)
+
+
+def _validate_streamed(files: Sequence[Path], shapes: rdflib.Graph, phases: Phases) -> Report:
+    """The default engine on files without holding all their parsed triples at once: each
+    file goes into the Oxigraph store and into the core engine's N-Triples as it is read (at
+    ~3 M triples the list of parsed triples alone took more than a GB). Same report as
+    validate_triples on the same triples."""
+    constraints, core_shapes = sparqlconstraints.split(shapes)
+    keep = read_predicates(core_shapes)
+    store, chunks, count = ox.Store(), [], 0
+    for file in turtle_files(files):
+        triples = read_turtle(file)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        chunks.append("".join(f"{t} .\n" for t in triples
+                              if keep is None or t.predicate.value in keep))
+        count += len(triples)
+        del triples
+    _announce(phases, count)
+    text = "".join(chunks)
+    chunks.clear()
+    job = (_engine_input(text), typed_strings(core_shapes))
+    del text
+    workers = os.cpu_count() or 1
+    report_graph = _core_with_constraints(
+        job, lambda: sparqlconstraints.run(store, constraints, shapes, workers)
+        if constraints else [], fork=bool(constraints))
+    return _report(report_graph, shapes, phases)
+
+
+def _announce(phases: Phases, count: int) -> None:
+    phases.phase(f"Kiểm tra SHACL {count:,} bộ ba…".replace(",", "."),
+                 f"SHACL validation of {count:,} triples…")
 
 
 def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
@@ -118,14 +152,17 @@ def validate_triples(triples: Sequence[ox.Triple], shapes: rdflib.Graph, *,
     """Validate triples against a shapes graph with the chosen engine (turbo or pyshacl)."""
     engine = engine or os.environ.get("THAMQUYEN_SHACL_ENGINE", "turbo")
     phases = phases or Phases.silent()
-    phases.phase(f"Kiểm tra SHACL {len(triples):,} bộ ba…".replace(",", "."),
-                 f"SHACL validation of {len(triples):,} triples…")
+    _announce(phases, len(triples))
     if engine == "pyshacl":
         report_graph = _run_pyshacl(to_rdflib_graph(triples), shapes, focus_nodes)
     elif engine in ("turbo", "turbo-per-node"):
         report_graph = _run_turbo(triples, shapes, focus_nodes, whole_set=engine == "turbo")
     else:
         raise ValueError(f"unknown SHACL engine {engine!r} (use {', '.join(ENGINES)})")
+    return _report(report_graph, shapes, phases)
+
+
+def _report(report_graph: rdflib.Graph, shapes: rdflib.Graph, phases: Phases) -> Report:
     _set_conforms(report_graph)
     phases.phase("Đọc báo cáo…", "Reading the report…")
     return Report(results=read_results(report_graph, shapes), graph=report_graph)
@@ -173,9 +210,18 @@ def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
     if focus_nodes or not whole_set:
         return _run_turbo_on_store(triples, shapes, focus_nodes)
     constraints, core_shapes = sparqlconstraints.split(shapes)
-    job = (core_input(triples, core_shapes), typed_strings(core_shapes))
-    if (os.cpu_count() or 1) < 2 or not constraints:
-        return _with_constraints(_core_report(*job), triples, constraints, shapes)
+    return _core_with_constraints(
+        (core_input(triples, core_shapes), typed_strings(core_shapes)),
+        lambda: _run_constraints(triples, constraints, shapes), fork=bool(constraints))
+
+
+def _core_with_constraints(job: tuple, sparql: Callable[[], list], fork: bool) -> rdflib.Graph:
+    """The core report (pyshacl-turbo on `job`) with the findings of `sparql` added; the two
+    run at once on two cores or more (fork), one after the other otherwise."""
+    if (os.cpu_count() or 1) < 2 or not fork:
+        report_graph = _core_report(*job)
+        sparqlconstraints.add_to_report(report_graph, sparql())
+        return report_graph
     # pyshacl-turbo holds the GIL while it validates: in this process it would stall the
     # SPARQL threads (which need it between solutions), so it runs in a forked child.
     global _FORKED_JOB
@@ -183,7 +229,10 @@ def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
             core = pool.submit(_forked_core_report)  # forks now, before the SPARQL threads
-            sparql_results = _run_constraints(triples, constraints, shapes)
+            # the child has its copy: this process frees the N-Triples text before it builds
+            # the store (hundreds of MB at national size)
+            _FORKED_JOB = job = None
+            sparql_results = sparql()
             outcome, payload = core.result()
     finally:
         _FORKED_JOB = None
@@ -217,12 +266,6 @@ def _forked_core_report() -> tuple[str, object]:
     if isinstance(report, rdflib.Graph):
         return "ok", list(report)
     return "failure", str(getattr(report, "message", report))
-
-
-def _with_constraints(report_graph: rdflib.Graph, triples: Sequence[ox.Triple],
-                      constraints: list, shapes: rdflib.Graph) -> rdflib.Graph:
-    sparqlconstraints.add_to_report(report_graph, _run_constraints(triples, constraints, shapes))
-    return report_graph
 
 
 def _store(triples: Iterable[ox.Triple]) -> ox.Store:
@@ -260,12 +303,17 @@ def core_input(triples: Sequence[ox.Triple], core_shapes: rdflib.Graph) -> objec
     """The data graph as pyshacl-turbo reads it (N-Triples), pruned to the triples SHACL Core
     can read for these shapes (`read_predicates`): the engine re-parses and indexes every
     triple it is given, whether a shape looks at it or not."""
-    from pyshacl_turbo.rdf import Input
-
     keep = read_predicates(core_shapes)
     if keep is not None:
         triples = [t for t in triples if t.predicate.value in keep]
-    text = "".join(f"{t} .\n" for t in triples)
+    return _engine_input("".join(f"{t} .\n" for t in triples))
+
+
+def _engine_input(text: str) -> object:
+    """N-Triples text as pyshacl-turbo reads it, blank-node labels kept (the SPARQL findings
+    name the same nodes)."""
+    from pyshacl_turbo.rdf import Input
+
     return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
 
 

@@ -374,6 +374,8 @@ class Bench:
                 continue
             entry[f"{key}_s"] = summary["seconds"]
             entry[f"{key}_peak_mib"] = summary["peak_mib"]
+            entry[f"{key}_child_peak_mib"] = summary.get("child_peak_mib")
+            entry[f"{key}_cpu_s"] = summary.get("cpu_s")
             entry[f"{key}_results"] = summary["results"]
             entry["conforms"] = summary["conforms"]
             reports[key] = {tuple(r) for r in json.loads(out.read_text())}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import sys
 import time
 from pathlib import Path
@@ -57,7 +58,21 @@ def validate(engine: str, folder: Path, out: Path, include_data: bool = True) ->
                 r.value, r.shape] for r in report.results]
     out.write_text(json.dumps(results), encoding="utf-8")
     return {"engine": engine, "seconds": round(seconds, 2), "peak_mib": self_peak_mib(),
+            "child_peak_mib": children_peak_mib(), "cpu_s": cpu_seconds(),
             "conforms": not report.fails, "results": len(results)}
+
+
+def children_peak_mib() -> float:
+    """Peak resident memory of the largest finished child (the engine's forked process)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (a shared machine
+    distorts wall time, not this)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 1)
 
 
 def rdflib_sparql(folder: Path, questions_file: Path, out: Path) -> dict:
