@@ -212,7 +212,10 @@ def test_runaway_query_is_stopped_and_health_stays_fast(app_factory, store_kind,
     health = fast.get("/health")
     assert health.status_code == 200 and time.monotonic() - started < 2.0
     thread.join(timeout=60)
-    assert_error(answer["response"], 503, "query_timeout")
+    # stopped at the deadline or, if it grew faster than it ran, at the memory cap
+    code = answer["response"].json()["error"]
+    assert code in {"query_timeout", "query_too_large"}, answer["response"].text
+    assert_error(answer["response"], 503, code)
     assert answer["seconds"] < 10
     # the killed worker is replaced in the background (seconds on a busy machine)
     deadline = time.monotonic() + 20
