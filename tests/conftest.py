@@ -216,6 +216,16 @@ def remote_kb(loaded_oxigraph: OxigraphServer):
         return open_kb(remote=loaded_oxigraph.remote())
 
 
+@pytest.fixture(scope="session")
+def shipped_kb():
+    """ontology + data on the persistent embedded store (what the CLI and the service read),
+    opened once per test process for the files that ask about the shipped data."""
+    from thamquyen.kb import open_kb
+
+    with shipped_home():
+        return open_kb()
+
+
 # ---------------------------------------------------------------- apps and clients
 
 

@@ -161,11 +161,9 @@ def test_certification_moves_to_the_commune_chairperson(graph: Graph) -> None:
 
 
 @pytest.fixture(scope="module")
-def kb():
-    """The shipped data on the persistent embedded store (what the CLI and the service read)."""
-    from thamquyen.kb import open_kb
-
-    return open_kb()
+def kb(shipped_kb):
+    """The shipped data on the persistent embedded store (conftest's `shipped_kb`)."""
+    return shipped_kb
 
 
 def test_cau_ke_land_certificate_2024_05_01(kb) -> None:

@@ -41,11 +41,9 @@ probe = _load_probe()
 
 
 @pytest.fixture(scope="module")
-def kb():
-    """The shipped data on the persistent embedded store (what the CLI and the service read)."""
-    from thamquyen.kb import open_kb
-
-    return open_kb()
+def kb(shipped_kb):
+    """The shipped data on the persistent embedded store (conftest's `shipped_kb`)."""
+    return shipped_kb
 
 
 @pytest.fixture(scope="module")

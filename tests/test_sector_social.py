@@ -87,11 +87,9 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def kb():
-    """The shipped data on the persistent embedded store (what the CLI and the service read)."""
-    from thamquyen.kb import open_kb
-
-    return open_kb()
+def kb(shipped_kb):
+    """The shipped data on the persistent embedded store (conftest's `shipped_kb`)."""
+    return shipped_kb
 
 
 @pytest.mark.parametrize(("power", "unit", "day", "holder", "basis"), CASES,
