@@ -281,11 +281,11 @@ HOLDER_CASES = [
     ("cap-giay-phep-ban-le-ruou", "845", "2024-05-01",
      "agency/phong-kinh-te-va-ha-tang-845", "doc/105-2017-nd-cp/dieu-25/khoan-1/diem-c"),
     ("cap-giay-phep-ban-le-ruou", "29431-2025", "2025-09-01",
-     "agency/ubnd-29431-2025", "doc/139-2025-nd-cp/dieu-7"),
+     "agency/ubnd-29431-2025", "doc/139-2025-nd-cp/dieu-7/khoan-1"),
     ("cap-giay-phep-san-xuat-ruou-thu-cong-nham-muc-dich-kinh-doanh", "845", "2024-05-01",
      "agency/phong-kinh-te-va-ha-tang-845", "doc/105-2017-nd-cp/dieu-25/khoan-1/diem-c"),
     ("cap-giay-phep-san-xuat-ruou-thu-cong-nham-muc-dich-kinh-doanh", "29431-2025", "2025-09-01",
-     "agency/ubnd-29431-2025", "doc/139-2025-nd-cp/dieu-7"),
+     "agency/ubnd-29431-2025", "doc/139-2025-nd-cp/dieu-7/khoan-1"),
     # commendations (Luật Thi đua, khen thưởng 2022 Điều 80): posts
     ("khen-thuong-chu-tich-ubnd-cap-xa", "29431-2025", "2025-09-01",
      "post/chu-tich-ubnd-29431-2025", "doc/06-2022-qh15/dieu-80/khoan-3"),

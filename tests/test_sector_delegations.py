@@ -30,7 +30,7 @@ FLOOR = 21  # delegations in the files; 11 of them validate on this branch alone
 NEEDS = {
     GPXD: "h/land (Luật Xây dựng 2014 before 2021)",
     GPXD_CHANGE: "h/land (power điều chỉnh, gia hạn, cấp lại, thu hồi giấy phép xây dựng)",
-    COPY_FOREIGN: "h/justice (Nghị định 120/2025/NĐ-CP Điều 14)",
+    COPY_FOREIGN: "h/justice (Nghị định 07/2025/NĐ-CP Điều 1 khoản 1)",
     f"{ID}power/chung-thuc-chu-ky-nguoi-dich": "h/justice (Nghị định 120/2025/NĐ-CP Điều 14)",
 }
 

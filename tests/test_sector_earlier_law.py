@@ -48,11 +48,13 @@ CASES = [
     (CROP_CHANGE, COMMUNE, date(2020, 2, 1), {"agency/ubnd-29578"}),
     (CROP_CHANGE, LONG_HO, date(2020, 1, 1), "held-at-lower-level"),
     (CROP_CHANGE, COMMUNE, date(2019, 8, 31), "power-not-yet-in-force"),
-    # No conferral before the current law, because the earlier text was not read (see the notes in
-    # luat-phong-chong-bao-luc-gia-dinh-02-2007-qh12.ttl and luat-dat-dai-45-2013-qh13.ttl): the
-    # answer must say the power starts later, never that the data has a gap it cannot name.
+    # No conferral before the current law, because the earlier text was not read (see the note in
+    # luat-phong-chong-bao-luc-gia-dinh-02-2007-qh12.ttl): the answer must say the power starts
+    # later, never that the data has a gap it cannot name.
     (CRITICISM, LONG_HO, date(2022, 6, 1), "power-not-yet-in-force"),
-    (LAND_DISPUTE, LONG_HO, date(2024, 5, 1), "power-not-yet-in-force"),
+    # Land disputes before 1/8/2024: Luật Đất đai 2013 Điều 203 khoản 3 điểm a names the district
+    # Chairperson (a post).
+    (LAND_DISPUTE, LONG_HO, date(2024, 5, 1), {"post/chu-tich-ubnd-857"}),
 ]
 
 

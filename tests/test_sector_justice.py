@@ -43,13 +43,14 @@ HOLDER_CASES = [
      "post/chu-tich-ubnd-845", "doc/15-2012-qh13/dieu-38/khoan-2/diem-dd"),
     ("ap-dung-bien-phap-khac-phuc-hau-qua-chu-tich-ubnd-cap-xa", "29254-2025", "2025-09-01",
      "post/chu-tich-ubnd-29254-2025", "doc/189-2025-nd-cp/dieu-5/khoan-1/diem-dd"),
-    # certification: the commune committee under NĐ 120/2025 Điều 14, its chair from 01/11/2025
+    # certification: the commune committee (translators: NĐ 120/2025 Điều 14; copies of foreign
+    # papers: NĐ 23/2015 Điều 5 khoản 2 điểm a as amended by NĐ 07/2025), its chair from 01/11/2025
     ("chung-thuc-chu-ky-nguoi-dich", "29254-2025", "2025-09-01",
      "agency/ubnd-29254-2025", "doc/120-2025-nd-cp/dieu-14"),
     ("chung-thuc-chu-ky-nguoi-dich", "29254-2025", "2025-12-01",
      "post/chu-tich-ubnd-29254-2025", "doc/280-2025-nd-cp/dieu-1/khoan-2/diem-c"),
     ("chung-thuc-ban-sao-giay-to-do-co-quan-nuoc-ngoai-cap", "00004-2025", "2025-08-01",
-     "agency/ubnd-00004-2025", "doc/120-2025-nd-cp/dieu-14"),
+     "agency/ubnd-00004-2025", "doc/07-2025-nd-cp/dieu-1/khoan-1"),
     ("chung-thuc-van-ban-phan-chia-khai-nhan-di-san-dong-san", "29431-2025", "2025-12-01",
      "post/chu-tich-ubnd-29431-2025", "doc/280-2025-nd-cp/dieu-1/khoan-2/diem-i"),
     ("chung-thuc-van-ban-phan-chia-khai-nhan-di-san-dat-dai-nha-o", "29431-2025", "2025-11-01",
