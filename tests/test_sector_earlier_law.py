@@ -27,6 +27,7 @@ JUSTICE, REGISTRATION_MERGED = "phong-tu-phap-857", "phong-dang-ky-kinh-doanh-so
 CROP_CHANGE = "chap-thuan-chuyen-doi-co-cau-cay-trong-tren-dat-trong-lua"
 COMMUNE = "unit/29578"  # a commune of Huyện Long Hồ before 1/7/2025
 CRITICISM = "quyet-dinh-bien-phap-gop-y-phe-binh-nguoi-co-hanh-vi-bao-luc-gia-dinh"
+CULTURED_FAMILY = "quyet-dinh-tang-danh-hieu-gia-dinh-van-hoa"
 LAND_DISPUTE = "giai-quyet-tranh-chap-dat-dai-giua-ho-gia-dinh-ca-nhan-cong-dong-dan-cu"
 
 # (power slug, unit, day, expected holder IRI tails, or an explanation code when there is none)
@@ -52,6 +53,11 @@ CASES = [
     # luat-phong-chong-bao-luc-gia-dinh-02-2007-qh12.ttl): the answer must say the power starts
     # later, never that the data has a gap it cannot name.
     (CRITICISM, LONG_HO, date(2022, 6, 1), "power-not-yet-in-force"),
+    # "Gia đình văn hóa": the commune Chairperson under NĐ 122/2018 Điều 9 khoản 5 (05/11/2018 –
+    # 29/01/2024), then under NĐ 86/2023 Điều 8 khoản 1 điểm b
+    (CULTURED_FAMILY, COMMUNE, date(2022, 6, 1), {"post/chu-tich-ubnd-29578"}),
+    (CULTURED_FAMILY, COMMUNE, date(2024, 1, 30), {"post/chu-tich-ubnd-29578"}),
+    (CULTURED_FAMILY, LONG_HO, date(2022, 6, 1), "held-at-lower-level"),
     # Land disputes before 1/8/2024: Luật Đất đai 2013 Điều 203 khoản 3 điểm a names the district
     # Chairperson (a post).
     (LAND_DISPUTE, LONG_HO, date(2024, 5, 1), {"post/chu-tich-ubnd-857"}),

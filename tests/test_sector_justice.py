@@ -62,6 +62,16 @@ HOLDER_CASES = [
      "agency/phong-tu-phap-848", "doc/23-2015-nd-cp/dieu-5/khoan-1/diem-a"),
     ("chung-thuc-ban-sao-giay-to-do-co-quan-viet-nam-cap", "29254-2025", "2025-09-01",
      "agency/ubnd-29254-2025", "doc/23-2015-nd-cp/dieu-5/khoan-2/diem-a-sua-doi-2025"),
+    # amending and correcting a certified contract: "tại cơ quan đã chứng thực" (NĐ 23/2015 Điều
+    # 38, 39) — the district office and the commune until 30/6/2025; the commune (NĐ 120/2025 Điều 14)
+    ("chung-thuc-sua-doi-bo-sung-huy-bo-hop-dong-giao-dich", "29431", "2020-06-01",
+     "agency/phong-tu-phap-848", "doc/23-2015-nd-cp/dieu-38/khoan-2"),
+    ("chung-thuc-sua-doi-bo-sung-huy-bo-hop-dong-giao-dich", "29431", "2020-06-01",
+     "agency/ubnd-29431", "doc/23-2015-nd-cp/dieu-38/khoan-2"),
+    ("sua-loi-sai-sot-trong-hop-dong-giao-dich-da-duoc-chung-thuc", "29431", "2025-06-30",
+     "agency/ubnd-29431", "doc/23-2015-nd-cp/dieu-39/khoan-1"),
+    ("sua-loi-sai-sot-trong-hop-dong-giao-dich-da-duoc-chung-thuc", "29254-2025", "2025-09-01",
+     "agency/ubnd-29254-2025", "doc/120-2025-nd-cp/dieu-14"),
     ("chung-thuc-van-ban-phan-chia-khai-nhan-di-san-dong-san", "29431-2025", "2025-12-01",
      "post/chu-tich-ubnd-29431-2025", "doc/280-2025-nd-cp/dieu-1/khoan-2/diem-i"),
     ("chung-thuc-van-ban-phan-chia-khai-nhan-di-san-dat-dai-nha-o", "29431-2025", "2025-11-01",
@@ -101,6 +111,7 @@ HOLDER_CASES = [
 EXPLAINED_CASES = [
     # the district Phòng Tư pháp ended with the district level (its communes hold the power)
     ("chung-thuc-chu-ky-nguoi-dich", "845", "2025-07-01", "level-abolished"),
+    ("chung-thuc-sua-doi-bo-sung-huy-bo-hop-dong-giao-dich", "845", "2025-07-01", "level-abolished"),
 ]
 
 
