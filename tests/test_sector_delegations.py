@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from sectors import ID, ask
 
 ROOT = Path(__file__).resolve().parents[1]
 DELEGATIONS_DIR = ROOT / "data" / "delegations"
 TQ = Namespace("https://w3id.org/thamquyen/ontology#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-ID = "https://w3id.org/thamquyen/id/"
 KARAOKE = f"{ID}power/cap-dieu-chinh-thu-hoi-giay-phep-du-dieu-kien-kinh-doanh-dich-vu-karaoke"
 GPXD = f"{ID}power/cap-giay-phep-xay-dung-cong-trinh-tren-dia-ban-tinh"
 GPXD_CHANGE = f"{ID}power/dieu-chinh-gia-han-cap-lai-thu-hoi-giay-phep-xay-dung-cong-trinh-tren-dia-ban-tinh"
@@ -50,38 +50,32 @@ def _delegations(g: Graph) -> list[URIRef]:
     return sorted({d for k in kinds for d in g.subjects(RDF.type, k)})
 
 
-@pytest.fixture(scope="module")
-def kb(shipped_kb):
-    """The shipped data on the persistent embedded store (conftest's `shipped_kb`)."""
-    return shipped_kb
-
-
-def _holders(kb, power: str, unit: str, on: date) -> list[str]:
+def _holders(shipped_kb, power: str, unit: str, on: date) -> list[str]:
     """The authorities the engine names as holding `power` in `unit` on `on` (IRI tails)."""
-    answer = kb.engine.who_holds(power, f"{ID}unit/{unit}", on)
+    answer = ask(shipped_kb, power, f"unit/{unit}", on)
     return [h["authority"].removeprefix(ID) for h in answer["holders"]]
 
 
-def _conferred_on(kb, power: str, on: date) -> bool:
+def _conferred_on(shipped_kb, power: str, on: date) -> bool:
     """Whether some conferral of `power` is in force on `on` in the shipped data."""
     day = f'"{on.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>'
-    return kb.store.ask(
+    return shipped_kb.store.ask(
         f"ASK {{ ?c a <{TQ.Conferral}> ; <{TQ.power}> <{power}> ; <{TQ.validFrom}> ?f . "
         f"FILTER (?f <= {day}) "
         f"FILTER NOT EXISTS {{ ?c <{TQ.validUntil}> ?u FILTER (?u < {day}) }} }}")
 
 
-def _needs(kb, power: str, on: date) -> None:
+def _needs(shipped_kb, power: str, on: date) -> None:
     """Skip when the conferral this check relies on comes from another branch not merged yet."""
-    if power in NEEDS and not _conferred_on(kb, power, on):
+    if power in NEEDS and not _conferred_on(shipped_kb, power, on):
         pytest.skip(f"needs {NEEDS[power]}: no conferral of the power on {on}")
 
 
-def _rows(kb, name: str, params: dict[str, str]) -> list[dict]:
+def _rows(shipped_kb, name: str, params: dict[str, str]) -> list[dict]:
     """The rows of a named query of the catalog on the shipped data."""
     from thamquyen.catalog import run_named
 
-    _, result = run_named(kb.store, name, params, kb)
+    _, result = run_named(shipped_kb.store, name, params, shipped_kb)
     return list(result)
 
 
@@ -112,16 +106,16 @@ def test_each_delegation_is_complete(graph) -> None:
             assert graph.value(d, TQ.validUntil) is not None, (d, "an ủy quyền has a last day")
 
 
-def test_parties_and_powers_are_in_the_data(graph, kb) -> None:
+def test_parties_and_powers_are_in_the_data(graph, shipped_kb) -> None:
     """Delegators and delegates are described nodes; each power has a conferral (or is one that
     another branch adds, listed in NEEDS: then the test is skipped after the other checks)."""
     missing = set()
     for d in _delegations(graph):
         for prop in (TQ.delegator, TQ.delegate):
             node = graph.value(d, prop)
-            assert kb.store.ask(f"ASK {{ <{node}> <{SKOS.prefLabel}> ?l }}"), (d, node)
+            assert shipped_kb.store.ask(f"ASK {{ <{node}> <{SKOS.prefLabel}> ?l }}"), (d, node)
         power = str(graph.value(d, TQ.power))
-        if not kb.store.ask(f"ASK {{ ?c <{TQ.power}> <{power}> ; a <{TQ.Conferral}> }}"):
+        if not shipped_kb.store.ask(f"ASK {{ ?c <{TQ.power}> <{power}> ; a <{TQ.Conferral}> }}"):
             missing.add(power)
     assert missing <= set(NEEDS), missing - set(NEEDS)
     if missing:
@@ -135,8 +129,8 @@ def test_parties_and_powers_are_in_the_data(graph, kb) -> None:
     ("79", date(2025, 6, 30), ["agency/so-van-hoa-va-the-thao-79"]),  # last day of the old city
     ("79-2025", date(2025, 8, 1), ["agency/ubnd-79-2025"]),           # the new city
 ])
-def test_hcm_karaoke_authorization(kb, unit, on, expected) -> None:
-    assert _holders(kb, KARAOKE, unit, on) == expected
+def test_hcm_karaoke_authorization(shipped_kb, unit, on, expected) -> None:
+    assert _holders(shipped_kb, KARAOKE, unit, on) == expected
 
 
 @pytest.mark.parametrize(("unit", "on", "expected"), [
@@ -145,21 +139,21 @@ def test_hcm_karaoke_authorization(kb, unit, on, expected) -> None:
     ("00316-2025", date(2025, 11, 7), ["agency/ubnd-01-2025"]),    # Hà Nội, before 8/11/2025
     ("00316-2025", date(2025, 11, 10), ["agency/ubnd-00316-2025"]),  # Hà Nội, a ward after
 ])
-def test_karaoke_decentralizations(kb, unit, on, expected) -> None:
-    assert _holders(kb, KARAOKE, unit, on) == expected
+def test_karaoke_decentralizations(shipped_kb, unit, on, expected) -> None:
+    assert _holders(shipped_kb, KARAOKE, unit, on) == expected
 
 
-def test_delegations_ending_soon(kb) -> None:
-    ending_2025 = _rows(kb, "delegations-ending-soon", {"at": "2025-12-01", "days": "60"})
+def test_delegations_ending_soon(shipped_kb) -> None:
+    ending_2025 = _rows(shipped_kb, "delegations-ending-soon", {"at": "2025-12-01", "days": "60"})
     assert {str(r["delegation"]).removeprefix(f"{ID}delegation/") for r in ending_2025} >= {
         "hoa-khanh-2025-chung-thuc-chu-ky-van-phong"}, ending_2025
-    ending_2027 = _rows(kb, "delegations-ending-soon", {"at": "2027-11-15", "days": "60"})
+    ending_2027 = _rows(shipped_kb, "delegations-ending-soon", {"at": "2027-11-15", "days": "60"})
     assert [str(r["delegation"]).removeprefix(f"{ID}delegation/") for r in ending_2027] == [
         "karaoke-ubnd-79-2025-so-van-hoa-va-the-thao"], ending_2027
 
 
-def test_delegation_chain_of_karaoke(kb) -> None:
-    rows = _rows(kb, "delegation-chain", {"power": KARAOKE})
+def test_delegation_chain_of_karaoke(shipped_kb) -> None:
+    rows = _rows(shipped_kb, "delegation-chain", {"power": KARAOKE})
     steps = [str(r["step"]) for r in rows]
     assert steps.count("conferral") >= 1 and steps.count("decentralization") >= 2, steps
     assert "authorization" in steps, steps
@@ -178,9 +172,9 @@ HCM_BOARDS = [
     (GPXD, date(2026, 1, 2), HCM_BOARDS),                 # phân cấp to the Sở and the boards
     (GPXD_CHANGE, date(2026, 1, 2), HCM_BOARDS),          # adjust/extend/revoke (needs h/land)
 ])
-def test_hcm_construction_permit_decentralization(kb, power, on, expected) -> None:
-    _needs(kb, power, on)
-    assert sorted(_holders(kb, power, "79-2025", on)) == expected
+def test_hcm_construction_permit_decentralization(shipped_kb, power, on, expected) -> None:
+    _needs(shipped_kb, power, on)
+    assert sorted(_holders(shipped_kb, power, "79-2025", on)) == expected
 
 
 @pytest.mark.parametrize(("power", "on", "expected"), [
@@ -190,29 +184,29 @@ def test_hcm_construction_permit_decentralization(kb, power, on, expected) -> No
     (GPXD, date(2025, 6, 30), ["agency/ban-quan-ly-cac-khu-cong-nghiep-26"]),  # last day of the province
     (GPXD_CHANGE, date(2022, 3, 1), ["agency/ban-quan-ly-cac-khu-cong-nghiep-26"]),  # needs h/land
 ])
-def test_vinh_phuc_industrial_zone_permit_authorization(kb, power, on, expected) -> None:
-    _needs(kb, power, on)
-    assert _holders(kb, power, "26", on) == expected
+def test_vinh_phuc_industrial_zone_permit_authorization(shipped_kb, power, on, expected) -> None:
+    _needs(shipped_kb, power, on)
+    assert _holders(shipped_kb, power, "26", on) == expected
 
 
 @pytest.mark.parametrize("power", [COPY_VN, COPY_FOREIGN])
-def test_hoa_khanh_certification_chain(kb, power) -> None:
+def test_hoa_khanh_certification_chain(shipped_kb, power) -> None:
     """The ward Chairperson's two authorizations of each certification power are in its chain.
     (who-holds still names the ward People's Committee: the conferral names the committee and
     the delegator is the Chairperson post — rule R5-post, a Warning.)"""
-    _needs(kb, power, date(2025, 8, 29))  # foreign papers: h/justice
-    rows = _rows(kb, "delegation-chain", {"power": power})
+    _needs(shipped_kb, power, date(2025, 8, 29))  # foreign papers: h/justice
+    rows = _rows(shipped_kb, "delegation-chain", {"power": power})
     steps = [str(r["step"]) for r in rows]
     assert steps.count("authorization") >= 2, steps
 
 
-def test_vinh_phuc_authorization_ends_soon(kb) -> None:
-    rows = _rows(kb, "delegations-ending-soon", {"at": "2025-10-01", "days": "60"})
+def test_vinh_phuc_authorization_ends_soon(shipped_kb) -> None:
+    rows = _rows(shipped_kb, "delegations-ending-soon", {"at": "2025-10-01", "days": "60"})
     assert {str(r["delegation"]).removeprefix(f"{ID}delegation/") for r in rows} >= {
         "gpxd-kcn-36-2020-vinh-phuc-cap-phep", "gpxd-kcn-36-2020-vinh-phuc-dieu-chinh-thu-hoi"}, rows
 
 
-def test_delegation_chain_of_construction_permit(kb) -> None:
-    steps = [str(r["step"]) for r in _rows(kb, "delegation-chain", {"power": GPXD})]
+def test_delegation_chain_of_construction_permit(shipped_kb) -> None:
+    steps = [str(r["step"]) for r in _rows(shipped_kb, "delegation-chain", {"power": GPXD})]
     assert steps.count("conferral") >= 1 and steps.count("decentralization") >= 4, steps
     assert "authorization" in steps, steps
