@@ -321,6 +321,7 @@ def test_answer_page_and_provision_page_show_the_official_publication_first(clie
     assert parser.items and parser.items[0] == (
         "official", "https://congbao.chinhphu.vn/van-ban/nghi-dinh-so-168-2025-nd-cp-45354.htm")
     assert "Công báo / văn bản chính thức" in response.text and "nguồn thứ cấp" in response.text
+    assert '<blockquote class="wording" lang="vi"' in response.text  # the basis quoted
     page = client.get("/id/doc/168-2025-nd-cp/dieu-20/khoan-2", headers=HTML).text
     official = page.index("https://congbao.chinhphu.vn/van-ban/nghi-dinh-so-168-2025-nd-cp-45354.htm")
     assert official < page.index("https://hethongphapluat.vn/")
