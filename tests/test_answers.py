@@ -20,6 +20,8 @@ from thamquyen.rdfio import InputError
     ("Khoản 3 Điều 103 Luật Xây dựng 2014", "", None, None, "khoản 3 Điều 103 Luật Xây dựng 2014"),
     ("Điều 5 khoản 1 điểm b Nghị định 151/2025/NĐ-CP", "", "nghị định", "151/2025/NĐ-CP",
      "điểm b khoản 1 Điều 5 Nghị định số 151/2025/NĐ-CP"),
+    ("Điều 5 khoản 2 điểm a Nghị định 23/2015/NĐ-CP (sửa đổi năm 2025)", "", "Nghị định",
+     "23/2015/NĐ-CP", "điểm a khoản 2 Điều 5 Nghị định số 23/2015/NĐ-CP (sửa đổi năm 2025)"),
     ("Quy định mẫu", "https://example.org/doc/1/dieu-5/khoan-2", None, None,
      "khoản 2 Điều 5 Quy định mẫu"),
     ("Luật Tổ chức chính quyền địa phương 2025", "", "Luật", "72/2025/QH15",

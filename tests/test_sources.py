@@ -228,6 +228,7 @@ def run(capsys, *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+WORDING = "Ủy ban nhân dân cấp xã đăng ký đất đai cho hộ gia đình, cá nhân."
 WHO = ("who-holds", F + "power/dang-ky-dat-dai", "--in", F + "unit/99101", "--at", "2024-06-01")
 
 
@@ -254,6 +255,18 @@ def test_cli_text_labels_the_official_publication_first(cli_home, capsys):
     assert lines[first - 1].startswith("Nguồn của ")
     code, out = run(capsys, *WHO, "--lang", "en")
     assert "- official: https://congbao.chinhphu.vn/" in out and "- secondary: https://" in out
+
+
+def test_each_step_quotes_the_vietnamese_wording_of_its_basis(cli_home, capsys):
+    code, out = run(capsys, *WHO, "--format", "json")
+    steps = [s for h in json.loads(out)["holders"] for s in h["chain"]]
+    quoted = {s["basis"]: s["basisText"] for s in steps}
+    assert code == 0 and quoted[F + "doc/999-2019-qh14/dieu-12/khoan-1"] == WORDING
+    assert all(text is None for basis, text in quoted.items()
+               if basis != F + "doc/999-2019-qh14/dieu-12/khoan-1")
+    code, out = run(capsys, *WHO)
+    assert f"Lời văn khoản 1 Điều 12 Luật số 999/2019/QH14: “{WORDING}”" in out
+    assert out.count(WORDING) == 1 and "translation" not in out
 
 
 def test_cli_bad_input_still_exits_2(cli_home, capsys):
@@ -308,6 +321,7 @@ def test_answer_page_and_provision_page_show_the_official_publication_first(clie
     assert parser.items and parser.items[0] == (
         "official", "https://congbao.chinhphu.vn/van-ban/nghi-dinh-so-168-2025-nd-cp-45354.htm")
     assert "Công báo / văn bản chính thức" in response.text and "nguồn thứ cấp" in response.text
+    assert '<blockquote class="wording" lang="vi"' in response.text  # the basis quoted
     page = client.get("/id/doc/168-2025-nd-cp/dieu-20/khoan-2", headers=HTML).text
     official = page.index("https://congbao.chinhphu.vn/van-ban/nghi-dinh-so-168-2025-nd-cp-45354.htm")
     assert official < page.index("https://hethongphapluat.vn/")

@@ -123,15 +123,21 @@ def render_who_holds(kb: KB, answer: dict, lang: str = "vi") -> str:
 
 
 def source_lines(chain: list[dict], name, lang: str = "vi") -> list[str]:
-    """Where each basis of a chain is published: the official publication first, labelled."""
+    """Each basis of a chain once: its Vietnamese wording as the data quotes it (never
+    translated), then where it is published, the official publication first, labelled."""
     lines, seen = [], set()
+    en = lang == "en"
     for s in chain:
         basis = s.get("basis")
-        if not basis or basis in seen or not s.get("sources"):
+        if not basis or basis in seen:
             continue
         seen.add(basis)
-        lines.append(f"   {'Sources of' if lang == 'en' else 'Nguồn của'} {name(basis)}:")
-        lines += [f"     - {src['en' if lang == 'en' else 'vi']}: {src['url']}" for src in s["sources"]]
+        if s.get("basisText"):
+            lines.append(f"   {'Wording (Vietnamese) of' if en else 'Lời văn'} {name(basis)}: "
+                         f"“{s['basisText']}”")
+        if s.get("sources"):
+            lines.append(f"   {'Sources of' if en else 'Nguồn của'} {name(basis)}:")
+            lines += [f"     - {src['en' if en else 'vi']}: {src['url']}" for src in s["sources"]]
     return lines
 
 

@@ -86,14 +86,24 @@ class KB:
         return {node: ordered_sources(url for _, url in sorted(pairs))
                 for node, pairs in found.items()}
 
+    def texts_of(self, iris: Sequence[str]) -> dict[str, str]:
+        """The Vietnamese text (`tq:text`) of the given provisions that have one."""
+        wanted = sorted({i for i in iris if i})
+        if not wanted:
+            return {}
+        query = bind_many(engine_query("texts"), "node", [rdflib.URIRef(i) for i in wanted])
+        return {str(r["node"]): str(r["text"]) for r in self.store.select(query)}
+
     def with_sources(self, answer: dict) -> dict:
         """The who-holds answer with each chain step's `sources` (added to architecture.md's
-        step: [{"url", "kind": "official"|"secondary", "vi", "en"}], official first)."""
+        step: [{"url", "kind": "official"|"secondary", "vi", "en"}], official first) and
+        `basisText`, the Vietnamese wording of its basis (null when the data has none)."""
         bases = [s["basis"] for h in answer["holders"] for s in h["chain"] if s.get("basis")]
-        table = self.sources_of(bases)
+        table, texts = self.sources_of(bases), self.texts_of(bases)
         for holder in answer["holders"]:
             for s in holder["chain"]:
                 s["sources"] = table.get(s.get("basis") or "", [])
+                s["basisText"] = texts.get(s.get("basis") or "")
         return answer
 
 

@@ -17,6 +17,7 @@ CASE = {"điểm": "điểm", "khoản": "khoản", "điều": "Điều", "mục
 TAIL = re.compile(r"/(dieu|khoan|diem|muc|chuong|phu-luc)-([0-9a-z]+)", re.IGNORECASE)
 TAIL_WORDS = {"dieu": "điều", "khoan": "khoản", "diem": "điểm", "muc": "mục",
               "chuong": "chương", "phu-luc": "phụ lục"}
+QUALIFIER = re.compile(r"\s*(\([^()]*\))\s*$")
 
 
 def parts_of(label: str, iri: str = "") -> list[tuple[str, str]]:
@@ -42,6 +43,10 @@ def vietnamese_order(label: str, iri: str = "", doc_type: str | None = None,
         return f"{label} (số {number})" if number and label and number not in label else label
     name = document_name(label)
     if doc_type and number:
+        # the label's closing remark ("(sửa đổi năm 2025)") tells two wordings of one provision apart
+        qualifier = QUALIFIER.search(label)
         name = f"{doc_type[:1].upper()}{doc_type[1:]} số {number}"
+        if qualifier:
+            name += f" {qualifier.group(1)}"
     cited = " ".join(f"{CASE.get(kind, kind)} {num}" for kind, num in parts)
     return f"{cited} {name}".strip()

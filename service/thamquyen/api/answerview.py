@@ -53,6 +53,7 @@ class Step:
     basis: Link | None
     validity: str
     sources: list[Source] = field(default_factory=list)  # official publication first
+    wording: str | None = None  # the basis's Vietnamese text, quoted as the data holds it
 
 
 @dataclass
@@ -139,7 +140,8 @@ def holders_of(answer: dict, namer: Namer) -> list[Holder]:
                          namer.link(s["to"]), namer.cite(s["basis"]),
                          span(s["validFrom"], s["validUntil"], lang),
                          [Source(src["url"], src["kind"], tr(lang, src["vi"], src["en"]))
-                          for src in s.get("sources") or ()]) for s in h["chain"]])
+                          for src in s.get("sources") or ()], s.get("basisText"))
+                    for s in h["chain"]])
             for h in answer["holders"]]
 
 
