@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import signal
 import subprocess
 import time
 import urllib.parse
@@ -217,16 +218,23 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
         entry.update(load_s=load_s, triples=int(count[0]["n"]), server="virtuoso-t",
                      memory_cap_mib=VIRTUOSO_MEMORY_BYTES >> 20)
         if "error" in entry:
-            entry["error"] += f" ({why_virtuoso_ended(folder / 'virtuoso.log')}, address-space " \
-                              f"cap {entry['memory_cap_mib']:,} MiB)"
+            entry["error"] += (f" ({why_virtuoso_ended(folder / 'virtuoso.log', server.proc.poll())}"
+                               f", address-space cap {entry['memory_cap_mib']:,} MiB)")
         log(f"virtuoso: {entry}")
         return entry, answers
     finally:
         server.stop(grace_s=30)
 
 
-def why_virtuoso_ended(log_file: Path) -> str:
-    """The reason in Virtuoso's own log (ErrorLogFile): its last GPF line, else its last line."""
+def why_virtuoso_ended(log_file: Path, returncode: int | None = None) -> str:
+    """Why Virtuoso ended: the signal that killed it (a crash leaves no line in its log), else
+    the reason in its own log (ErrorLogFile): its last GPF line, else its last line."""
+    if returncode is not None and returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"virtuoso-t crashed ({name})"
     try:
         lines = [line.strip() for line in log_file.read_text(errors="replace").splitlines()
                  if line.strip() and "mmap failed" not in line]
