@@ -313,8 +313,8 @@ def test_virtuoso_row_says_why_the_server_ended(tmp_path: Path) -> None:
     assert why_virtuoso_ended(log, 1) == "no log at virtuoso.log"
     log.write_text("12:00:01 Server online\n12:00:09 mmap failed with 12\n"
                    "12:00:09 GPF: Dkpool.c:1740 could not allocate memory with mmap\n")
-    assert why_virtuoso_ended(log, 1).startswith("out of memory compiling or running the query: "
-                                                 "12:00:09 GPF: Dkpool.c:1740")
+    assert why_virtuoso_ended(log, -11).startswith("out of memory compiling or running the query: "
+                                                   "12:00:09 GPF: Dkpool.c:1740")
     small = virtuoso_ini(tmp_path, 1111, 2222, size="small")
     national = virtuoso_ini(tmp_path, 1111, 2222, dirs=("/b", ".", "/a"), cap_s=30)
     assert "NumberOfBuffers = 10000" in small and "NumberOfBuffers = 170000" in national

@@ -227,21 +227,22 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
 
 
 def why_virtuoso_ended(log_file: Path, returncode: int | None = None) -> str:
-    """Why Virtuoso ended: the signal that killed it (a crash leaves no line in its log), else
-    the reason in its own log (ErrorLogFile): its last GPF line, else its last line."""
+    """Why Virtuoso ended: the GPF line of its own log (ErrorLogFile; it ends with a signal
+    after one), else the signal that killed it (a crash leaves no line), else its last line."""
+    try:
+        lines = [line.strip() for line in log_file.read_text(errors="replace").splitlines()
+                 if line.strip() and "mmap failed" not in line]
+    except OSError:
+        lines = []
+    gpf = [line for line in lines if "GPF" in line]
+    if gpf and "could not allocate memory" in gpf[-1]:
+        return f"out of memory compiling or running the query: {gpf[-1]}"
+    if gpf:
+        return gpf[-1]
     if returncode is not None and returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
         return f"virtuoso-t crashed ({name})"
-    try:
-        lines = [line.strip() for line in log_file.read_text(errors="replace").splitlines()
-                 if line.strip() and "mmap failed" not in line]
-    except OSError:
-        return f"no log at {log_file.name}"
-    gpf = [line for line in lines if "GPF" in line]
-    last = (gpf or lines or ["empty log"])[-1]
-    if "could not allocate memory" in last:
-        return f"out of memory compiling or running the query: {last}"
-    return last
+    return lines[-1] if lines else f"no log at {log_file.name}"
