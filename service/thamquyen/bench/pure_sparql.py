@@ -11,6 +11,7 @@ the budget, or after two timeouts on Virtuoso (each one a server busy for minute
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import shutil
@@ -128,6 +129,8 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
         seconds, on_cpu = time.perf_counter() - t0, cpu_seconds(endpoint.pid) - c0
         if rows is None:
             failed_after_s = seconds
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.proc.wait(2)  # a dropped connection: give a crashing server time to end
             if not server.alive():
                 answers.append(None)
                 break
