@@ -301,3 +301,22 @@ def test_pure_sparql_row_on_an_oxigraph_server(small: tuple[Path, dict], tmp_pat
                                                     dt.date.fromisoformat(q["at"])))
               for q in questions]
     assert answers == engine and any(engine)
+
+
+def test_virtuoso_row_says_why_the_server_ended(tmp_path: Path) -> None:
+    """The Virtuoso row's reason: the signal of a crash (no line in its log), else the memory
+    failure of its log; the one ini template sized for the tests or the benchmark."""
+    from thamquyen.bench.pure_sparql import virtuoso_ini, why_virtuoso_ended
+
+    log = tmp_path / "virtuoso.log"
+    assert why_virtuoso_ended(log, -11) == "virtuoso-t crashed (SIGSEGV)"
+    assert why_virtuoso_ended(log, 1) == "no log at virtuoso.log"
+    log.write_text("12:00:01 Server online\n12:00:09 mmap failed with 12\n"
+                   "12:00:09 GPF: Dkpool.c:1740 could not allocate memory with mmap\n")
+    assert why_virtuoso_ended(log, -11).startswith("out of memory compiling or running the query: "
+                                                   "12:00:09 GPF: Dkpool.c:1740")
+    small = virtuoso_ini(tmp_path, 1111, 2222, size="small")
+    national = virtuoso_ini(tmp_path, 1111, 2222, dirs=("/b", ".", "/a"), cap_s=30)
+    assert "NumberOfBuffers = 10000" in small and "NumberOfBuffers = 170000" in national
+    assert "DirsAllowed = ., /a, /b" in national and "MaxQueryExecutionTime = 30" in national
+    assert f"DatabaseFile = {tmp_path}/virtuoso.db" in small and "127.0.0.1:2222" in small

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from conftest import POWER_ONE, UBND_84, free_port, wait_until
 from test_remote_store import holders_of, serve, stop
+from thamquyen.bench.pure_sparql import virtuoso_ini
 from thamquyen.cli import main
 from thamquyen.store import RemoteSettings
 
@@ -27,32 +28,6 @@ pytestmark = pytest.mark.remote
 GRAPH = "https://example.org/thamquyen-virtuoso"
 FIXTURE = "https://example.org/thamquyen-fixture/"
 ENGINE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "engine"
-INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CaseMode = 2
-DirsAllowed = .
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}
-ServerThreads = 10
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 100000000
-MaxQueryExecutionTime = 120
-MaxQueryCostEstimationTime = 400
-"""
 
 
 @dataclass
@@ -91,7 +66,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
                     "setup.sh --test does it where apt is available)")
     folder = tmp_path_factory.mktemp("virtuoso")
     port = free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=free_port(), http=port))
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(folder, free_port(), port, size="small",
+                                                      threads=10, cost_s=400))
     process = subprocess.Popen([exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = Virtuoso(process, port)

@@ -11,9 +11,11 @@ the budget, or after two timeouts on Virtuoso (each one a server busy for minute
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import shutil
+import signal
 import subprocess
 import time
 import urllib.parse
@@ -25,7 +27,10 @@ from .workers import holders_of_rows, question_bindings
 
 VIRTUOSO_GRAPH = "https://w3id.org/thamquyen/bench-graph"
 VIRTUOSO_MEMORY_BYTES = 4 * 1024**3  # address space: one question once took 16 GB (OOM-killed)
-VIRTUOSO_INI = """[Database]
+# Page buffers (8 KB each) and the dirty share: the tests' few thousand triples, and ~3M
+# triples (about 1.3 GB of buffers, leaving room for queries under the 4 GiB cap)
+VIRTUOSO_SIZES = {"small": (10000, 6000), "national": (170000, 130000)}
+_VIRTUOSO_INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
 ErrorLogFile = {d}/virtuoso.log
 LockFile = {d}/virtuoso.lck
@@ -39,19 +44,33 @@ ServerPort = 127.0.0.1:{sql}
 DisableUnixSocket = 1
 CaseMode = 2
 DirsAllowed = {dirs}
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 MaxQueryMem = 1G
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
 ServerRoot = {d}
-ServerThreads = 4
+ServerThreads = {threads}
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 100000000
 MaxQueryExecutionTime = {cap}
-MaxQueryCostEstimationTime = 10000
+MaxQueryCostEstimationTime = {cost}
 """
+
+
+def virtuoso_ini(folder: Path, sql_port: int, http_port: int, *, size: str = "national",
+                 dirs: tuple[str, ...] = (".",), threads: int = 4, cap_s: float = 120,
+                 cost_s: float = 10000) -> str:
+    """The virtuoso.ini of a private Virtuoso (loopback ports, files in `folder`), for the
+    benchmark (size "national") and the tests ("small"). ResultSetMaxRows is above any
+    store here (Debian's 10,000 would cut the index read in bulk); MaxQueryExecutionTime is the
+    per-query cap in seconds (past it Virtuoso answers partially: the caller treats that as a
+    timeout); DirsAllowed lists the folders its bulk loader may read."""
+    buffers, dirty = VIRTUOSO_SIZES[size]
+    return _VIRTUOSO_INI.format(d=folder, sql=sql_port, http=http_port,
+                                dirs=", ".join(sorted(set(dirs))), buffers=buffers, dirty=dirty,
+                                threads=threads, cap=int(cap_s), cost=int(cost_s))
 
 
 class Endpoint:
@@ -99,6 +118,7 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
     wall and server CPU time."""
     deadline = time.perf_counter() + budget_s
     samples, cpu, answers, timeouts, name = [], [], [], 0, ""
+    failed_after_s = 0.0
     for question in questions:
         if (time.perf_counter() > deadline or (max_timeouts and timeouts >= max_timeouts)
                 or not server.alive()):
@@ -108,6 +128,12 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
         rows = endpoint.post(text, min(cap_s, max(1.0, deadline - t0)))
         seconds, on_cpu = time.perf_counter() - t0, cpu_seconds(endpoint.pid) - c0
         if rows is None:
+            failed_after_s = seconds
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.proc.wait(2)  # a dropped connection: give a crashing server time to end
+            if not server.alive():
+                answers.append(None)
+                break
             timeouts += 1
             answers.append(None)
             continue
@@ -119,8 +145,8 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
              "server_cpu_p99_ms": server_cpu["p99_ms"], "query": name, "timeouts": timeouts,
              "query_cap_s": cap_s, "finished": len(answers) == len(questions)}
     if not server.alive():
-        entry["error"] = (f"the server ended during question {len(answers)} (its log: "
-                          f"{server.log.name})")
+        entry["error"] = (f"the server ended during question {len(answers)} of "
+                          f"{len(questions)}, {failed_after_s:.0f} s after it was sent")
     elif not entry["finished"]:
         entry["stopped_after_s"] = round(budget_s, 1)
         entry["stopped_after_timeouts"] = timeouts
@@ -176,9 +202,8 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
     folder = tmp / "virtuoso"
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
-    dirs = ", ".join(sorted({".", *(str(f.parent) for f in files)}))
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-        d=folder, sql=sql_port, http=http_port, dirs=dirs, cap=int(cap_s)))
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(
+        folder, sql_port, http_port, dirs=(".", *(str(f.parent) for f in files)), cap_s=cap_s))
     argv = [exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")]
     if shutil.which("prlimit"):
         argv = ["prlimit", f"--as={VIRTUOSO_MEMORY_BYTES}", *argv]
@@ -196,10 +221,31 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
         entry.update(load_s=load_s, triples=int(count[0]["n"]), server="virtuoso-t",
                      memory_cap_mib=VIRTUOSO_MEMORY_BYTES >> 20)
         if "error" in entry:
-            tail = (tmp / "virtuoso-serve.log").read_text(errors="replace").strip()[-160:]
-            entry["error"] += f"; memory cap {entry['memory_cap_mib']:,} MiB; last lines: {tail}"
+            entry["error"] += (f" ({why_virtuoso_ended(folder / 'virtuoso.log', server.proc.poll())}"
+                               f", address-space cap {entry['memory_cap_mib']:,} MiB)")
         log(f"virtuoso: {entry}")
         return entry, answers
     finally:
         server.stop(grace_s=30)
 
+
+def why_virtuoso_ended(log_file: Path, returncode: int | None = None) -> str:
+    """Why Virtuoso ended: the GPF line of its own log (ErrorLogFile; it ends with a signal
+    after one), else the signal that killed it (a crash leaves no line), else its last line."""
+    try:
+        lines = [line.strip() for line in log_file.read_text(errors="replace").splitlines()
+                 if line.strip() and "mmap failed" not in line]
+    except OSError:
+        lines = []
+    gpf = [line for line in lines if "GPF" in line]
+    if gpf and "could not allocate memory" in gpf[-1]:
+        return f"out of memory compiling or running the query: {gpf[-1]}"
+    if gpf:
+        return gpf[-1]
+    if returncode is not None and returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"virtuoso-t crashed ({name})"
+    return lines[-1] if lines else f"no log at {log_file.name}"

@@ -303,9 +303,6 @@ class Bench:
         self.results["remote"] = remote.measure(
             self.o.folder, self.tmp, paths, free_port, binary, self.o.clients,
             2.0 if self.o.quick else self.o.throughput_s, REFRESH_INTERVAL_S, self.o.log)
-        self.results.setdefault("who_holds", {})["virtuoso_sparql"] = {
-            "not_run": "not measured yet (Virtuoso runs queries/who-holds-simple.rq, "
-                       "a few seconds a question there, mostly compiling: docs/service.md)"}
 
     def rdflib_baseline(self) -> None:
         """The same query on a plain rdflib Graph in a child process, within the budget."""
