@@ -349,3 +349,15 @@ def test_load_in_several_requests_replaces_the_default_graph_at_once(server, min
     graphs = httpx.post(server.query_url, data={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"},
                         headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert graphs.json()["boolean"] is False  # the staging graph was moved, not left behind
+
+
+def test_a_refresh_read_that_fails_in_its_child_is_a_store_error(tmp_path):
+    """The child process that reads a refreshed index fails (store gone): a StoreError saying
+    so, which the refresh loop answers by keeping the current index."""
+    from thamquyen.remote import BulkRemote, build_in_child
+    from thamquyen.store import RemoteSettings, StoreError
+
+    store = RemoteStore(RemoteSettings("http://127.0.0.1:1/query", timeout=2))
+    with pytest.raises(StoreError, match="child process failed"):
+        build_in_child(BulkRemote(store, tmp_path), tmp_path / "kb-index.marshal", "k")
+    assert not (tmp_path / "kb-index.marshal").exists()

@@ -30,7 +30,7 @@ from .engine import Engine
 from .index import Index
 from .names import NameIndex
 from .sparql import bind
-from .store import EmbeddedStore, Store, solutions_to_rows
+from .store import EmbeddedStore, Store, StoreError, solutions_to_rows
 
 log = logging.getLogger("thamquyen.indexcache")
 CACHE_NAME = "kb-index.marshal"
@@ -218,7 +218,8 @@ def _load(path: Path, key: str) -> tuple[Engine, NameIndex] | None:
     return Engine(index), names  # type: ignore[arg-type]
 
 
-def _save(path: Path, key: str, engine: Engine, names: NameIndex) -> None:
+def save(path: Path, key: str, engine: Engine, names: NameIndex) -> None:
+    """Write the cache file of an index (atomically: a temporary file renamed into place)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         data = marshal.dumps({"key": key, "index": _image(engine.index), "names": _image(names)})
@@ -229,9 +230,12 @@ def _save(path: Path, key: str, engine: Engine, names: NameIndex) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def load_or_build(store: Store, built: object = None) -> tuple[Engine, NameIndex]:
+def load_or_build(store: Store, built: object = None,
+                  in_child: Callable[[Store, Path, str], None] | None = None,
+                  ) -> tuple[Engine, NameIndex]:
     """The engine and name index of a store: from the cache when the store and code match,
-    else `built` (read while the store was being built), else read now; then cached.
+    else `built` (read while the store was being built), else read now (by `in_child`, which
+    writes the cache file, when given); then cached.
 
     The index is millions of long-lived objects: they are moved out of the garbage collector's
     reach (gc.freeze), so that a full collection never pauses a who-holds answer for ~10 ms."""
@@ -244,9 +248,14 @@ def load_or_build(store: Store, built: object = None) -> tuple[Engine, NameIndex
         if cached is None:
             with _building(path):  # another process reading the same index: wait, then load it
                 cached = _load(path, key) if path.exists() else None
+                if cached is None and in_child is not None:
+                    in_child(store, path, key)
+                    cached = _load(path, key)
+                    if cached is None:
+                        raise StoreError(f"the index read in a child process is not in {path}")
                 if cached is None:
                     cached = built if isinstance(built, tuple) else _build(store)
-                    _save(path, key, *cached)
+                    save(path, key, *cached)
     gc.collect()
     gc.freeze()
     return cached

@@ -28,6 +28,7 @@ class KB:
     engine: Engine
     names: NameIndex
     read_names: dict[str, str | None] = field(default_factory=dict, repr=False)
+    read_sources: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def labels(self, iris: Sequence[str]) -> dict[str, str]:
         """Vietnamese labels of the given IRIs (those that have one)."""
@@ -75,10 +76,21 @@ class KB:
 
     def sources_of(self, iris: Sequence[str]) -> dict[str, list[dict]]:
         """The web sources of provisions or documents (theirs, then those of the documents they
-        are part of), official publications first (sources.py)."""
-        wanted = sorted({i for i in iris if i})
-        if not wanted:
-            return {}
+        are part of), official publications first (sources.py).
+
+        Kept once read (the store of a KB does not change; a refresh makes a new KB): on a
+        remote store a who-holds answer would otherwise cost one query over HTTP."""
+        wanted = {i for i in iris if i}
+        missing = [i for i in wanted if i not in self.read_sources]
+        if missing:
+            if len(self.read_sources) > NAME_CACHE:
+                self.read_sources.clear()
+            read = self._store_sources(missing)
+            self.read_sources.update({i: read.get(i, []) for i in missing})
+        return {i: found for i in wanted if (found := self.read_sources.get(i))}
+
+    def _store_sources(self, iris: Sequence[str]) -> dict[str, list[dict]]:
+        wanted = sorted(iris)
         query = bind_many(engine_query("sources"), "node", [rdflib.URIRef(i) for i in wanted])
         found: dict[str, list[tuple[int, str]]] = {}
         for row in self.store.select(query):
@@ -123,14 +135,15 @@ def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
     return kb
 
 
-def open_remote(store: RemoteStore, workdir: Path | None = None) -> KB:
+def open_remote(store: RemoteStore, workdir: Path | None = None, in_child: bool = False) -> KB:
     """A remote store's knowledge base: its fingerprint read first, then the index from the
-    cache of that fingerprint, or read in bulk (one N-Triples export) and cached."""
-    from .remote import BulkRemote, cache_folder, fingerprint
+    cache of that fingerprint, or read in bulk (one N-Triples export) and cached; `in_child`:
+    that read runs in a child process (a refresh while requests are served)."""
+    from .remote import BulkRemote, build_in_child, cache_folder, fingerprint
 
     store.fingerprint = fingerprint(store)
     view = BulkRemote(store, cache_folder(store, workdir))
-    engine, names = load_or_build(view)  # type: ignore[arg-type]
+    engine, names = load_or_build(view, in_child=build_in_child if in_child else None)  # type: ignore[arg-type]
     kb = KB(store, engine, names)
     engine.namer = kb.display_names
     return kb

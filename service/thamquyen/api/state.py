@@ -69,8 +69,10 @@ class ServiceState:
     def refresh(self) -> bool:
         """Swap in a fresh knowledge base when the remote store's fingerprint changed.
 
-        The new index is read beside the old one; requests in flight keep the KB they started
-        with, new ones get the new KB. True when a new index was swapped in."""
+        The new index is read beside the old one, in a child process (so that it does not hold
+        the GIL against the requests), then loaded from its cache file; requests in flight keep
+        the KB they started with, new ones get the new KB. True when a new index was swapped in."""
+        from ..kb import open_remote
         from ..remote import fingerprint
         from ..store import RemoteStore
 
@@ -79,7 +81,9 @@ class ServiceState:
             return False
         if fingerprint(current.store) == current.store.fingerprint:
             return False
-        fresh = open_kb(remote=self.settings.remote, workdir=self.settings.workdir)
+        assert self.settings.remote is not None
+        fresh = open_remote(RemoteStore(self.settings.remote), self.settings.workdir,
+                            in_child=True)
         with self._lock, self._cache_lock:
             self._kb, self._cache, self._count = fresh, {}, None
             self.index_time = time.time()

@@ -104,20 +104,26 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
     before = {health(p).get("fingerprint") for p in ports}
     stop = threading.Event()
     counts = {"ok": 0, "errors": 0}
+    latency: list[float] = []  # of the requests asked between the load's end and the last swap
+    window: dict[str, float] = {}
 
     def asker() -> None:
         i = 0
         while not stop.is_set():
             port = ports[i % len(ports)]
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            asked = time.perf_counter()
             try:
                 connection.request("GET", paths[i % len(paths)])
-                status = connection.getresponse().status
-                counts["ok" if status == 200 else "errors"] += 1
+                response = connection.getresponse()
+                response.read()
+                counts["ok" if response.status == 200 else "errors"] += 1
             except (OSError, http.client.HTTPException):
                 counts["errors"] += 1
             finally:
                 connection.close()
+            if "from" in window and "until" not in window:
+                latency.append(time.perf_counter() - asked)
             i += 1
 
     thread = threading.Thread(target=asker)
@@ -127,6 +133,7 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
         with log.open("ab") as sink:
             code = subprocess.run(load_argv, stdout=sink, stderr=sink).returncode
         loaded, load_average = time.perf_counter(), loadavg()
+        window["from"] = loaded
         cpu_before = [cpu_seconds(pid) for pid in pids]
         seen: dict[int, float] = {}
         while len(seen) < len(ports) and time.perf_counter() - loaded < limit_s:
@@ -135,6 +142,7 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
                 if port not in seen and fingerprint is not None and fingerprint not in before:
                     seen[port] = time.perf_counter() - loaded
             time.sleep(0.2)
+        window["until"] = time.perf_counter()
         cpu = [round(cpu_seconds(pid) - c, 1) for pid, c in zip(pids, cpu_before, strict=True)]
     finally:
         stop.set()
@@ -143,7 +151,8 @@ def refresh_after_load(ports: list[int], paths: list[str], load_argv: list[str],
             "refresh_s": round(max(seen.values()), 1) if len(seen) == len(ports) else None,
             "each_s": [round(seen[p], 1) if p in seen else None for p in ports],
             "cpu_s_replicas_then_store": cpu, "loadavg_at_load_end": load_average,
-            "requests_ok": counts["ok"], "requests_failed": counts["errors"]}
+            "requests_ok": counts["ok"], "requests_failed": counts["errors"],
+            "who_holds_during_refresh": percentiles(latency) if latency else None}
 
 
 def measure(folder: Path, tmp: Path, paths: list[str], serve_port: Callable[[], int],
