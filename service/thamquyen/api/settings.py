@@ -50,6 +50,7 @@ class Settings:
     auth: str = "basic"
     graph: str | None = None
     refresh_interval: float = 30.0
+    answers_socket: str | None = None  # set by serve_in_processes: the answer process's address
 
     @property
     def remote(self) -> RemoteSettings | None:

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
 from . import worker
+from .answerproc import AnswerClient
 from .describe import warm
 from .executor import Executor, WorkerPool, make_executor
 from .nationwide import AnswerCache, Nationwide
@@ -46,7 +47,9 @@ class ServiceState:
         # SHACL validations in this process (remote or in-memory store) run one at a time.
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
-        self.answers = AnswerCache(int(settings.answer_cache_mb * 1024 * 1024))
+        where = settings.answers_socket
+        source = AnswerClient(where, settings.timeout).get if where else None
+        self.answers = AnswerCache(int(settings.answer_cache_mb * 1024 * 1024), source)
         self._cache_lock = threading.Lock()
         self.index_time = time.time() if kb is not None else None
         self._stop = threading.Event()
