@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pickle
+import signal
 import socket
 import threading
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
+import pytest
 from conftest import POWER_ONE
 from thamquyen.api import answerproc
 from thamquyen.api.describe import PER_PAGE, power_holders
 from thamquyen.api.nationwide import AnswerCache, Nationwide, compute, dumps, encode
+from thamquyen.api.worker import NAMED_NICE
+from thamquyen.bench.abuse import start_server
 
 DAY = dt.date(2024, 5, 1)
 
@@ -100,3 +108,36 @@ def test_without_the_answer_process_the_web_process_computes_it(embedded_kb, cap
     client = answerproc.AnswerClient(answerproc.address(), timeout=5)  # nobody listens
     assert client.get(embedded_kb, POWER_ONE, DAY).body == compute(embedded_kb, POWER_ONE, DAY).body
     assert "answer process unavailable" in caplog.text
+
+
+def _answer_processes(server_pid: int) -> set[int]:
+    """The server's children at the answer process's priority (the web processes run at 0)."""
+    found = set()
+    for child in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        if int(fields[16]) == NAMED_NICE:  # field 19 of stat: nice
+            found.add(int(child))
+    return found
+
+
+@pytest.mark.slow  # starts a two-process server: ~10 s
+def test_a_killed_answer_process_is_replaced_and_answers_never_fail(mini_home, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setenv("THAMQUYEN_HOME", str(mini_home))
+    process, url = start_server([], tmp_path / "work", ["--web-processes", "2"])
+    asked = {"power": POWER_ONE, "at": DAY.isoformat()}
+    try:
+        with httpx.Client(base_url=url, timeout=30, trust_env=False) as client:
+            first = client.get("/api/who-holds", params=asked)
+            assert first.status_code == 200
+            (helper,) = _answer_processes(process.pid)
+            os.kill(helper, signal.SIGKILL)
+            again = client.get("/api/who-holds", params=asked | {"at": "2024-05-02"})
+            assert again.status_code == 200 and again.json()["holders"] == first.json()["holders"]
+            deadline = time.monotonic() + 10
+            while not _answer_processes(process.pid) - {helper} and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _answer_processes(process.pid) - {helper}, "no new answer process"
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
