@@ -130,14 +130,16 @@ def test_a_killed_answer_process_is_replaced_and_answers_never_fail(mini_home, t
         with httpx.Client(base_url=url, timeout=30, trust_env=False) as client:
             first = client.get("/api/who-holds", params=asked)
             assert first.status_code == 200
-            (helper,) = _answer_processes(process.pid)
-            os.kill(helper, signal.SIGKILL)
+            helpers = _answer_processes(process.pid)
+            assert len(helpers) == 2  # one per web process
+            for helper in helpers:
+                os.kill(helper, signal.SIGKILL)
             again = client.get("/api/who-holds", params=asked | {"at": "2024-05-02"})
             assert again.status_code == 200 and again.json()["holders"] == first.json()["holders"]
             deadline = time.monotonic() + 10
-            while not _answer_processes(process.pid) - {helper} and time.monotonic() < deadline:
+            while len(_answer_processes(process.pid) - helpers) < 2 and time.monotonic() < deadline:
                 time.sleep(0.2)
-            assert _answer_processes(process.pid) - {helper}, "no new answer process"
+            assert len(_answer_processes(process.pid) - helpers) == 2, "not replaced"
     finally:
         process.terminate()
         process.wait(timeout=60)

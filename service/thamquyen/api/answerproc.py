@@ -3,9 +3,10 @@
 A nationwide who-holds answer (up to ~10,000 holders) takes up to half a second of CPU in
 Python; computed in a web process it holds Python's one running thread (the GIL) that whole
 time, and every lookup and /health of that process waits behind it. So with several web
-processes (`serve_in_processes`) one more process is forked from the same knowledge base (its
-memory stays shared until written): it computes each answer once for every web process, keeps
-it (AnswerCache, `THAMQUYEN_ANSWER_CACHE_MB`) and runs below the web processes' CPU priority.
+processes (`serve_in_processes`) as many answer processes are forked from the same knowledge
+base (its memory stays shared until written), taking turns on one listening socket: they
+compute the answers for every web process, keep them (AnswerCache, `THAMQUYEN_ANSWER_CACHE_MB`)
+and run below the web processes' CPU priority.
 A web process sends (power, day) over a Unix socket and waits for the ready answer with its
 thread in a system call, not holding the GIL; it keeps what it received in its own AnswerCache.
 If the process cannot be reached (it died; the parent starts another), the web process

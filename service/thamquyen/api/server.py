@@ -153,7 +153,8 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
     process writes to it; each reopens the store read-only and starts its own SPARQL and
     validation workers. A web process that dies is replaced; SIGTERM or SIGINT stops them all.
     Why: one Python process runs one request at a time (the GIL), so on several processors
-    a slow page would hold up the quick lookups queued behind it."""
+    a slow page would hold up the quick lookups queued behind it. As many answer processes
+    (answerproc.py) compute the nationwide answers, taking turns on one Unix socket."""
     listening = server_config(None, settings, log_level).bind_socket()
     warm(kb)
     gc.freeze()  # the knowledge base's objects stay shared: the collector never writes them
@@ -161,12 +162,12 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
     answers = answerproc.listen(where)
     settings = replace(settings, answers_socket=where)
     children: set[int] = set()
-    helper = {"pid": _fork_answers(settings, kb, answers)}
+    helpers = {_fork_answers(settings, kb, answers) for _ in range(processes)}
     stopping = threading.Event()
 
     def stop(signum: int, _frame: object) -> None:
         stopping.set()
-        for pid in children | {helper["pid"]}:
+        for pid in children | helpers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
 
@@ -179,19 +180,21 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
             pid, status = os.wait()
         except ChildProcessError:
             break
-        if pid == helper["pid"]:
+        if pid in helpers:
+            helpers.discard(pid)
             if not stopping.is_set():
                 log.warning("answer process %s ended (status %s); starting another", pid, status)
                 time.sleep(1)
-                helper["pid"] = _fork_answers(settings, kb, answers)
+                helpers.add(_fork_answers(settings, kb, answers))
             continue
         children.discard(pid)
         if not stopping.is_set():
             log.warning("web process %s ended (status %s); starting another", pid, status)
             time.sleep(1)
             children.add(_fork(settings, kb, listening, log_level))
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(helper["pid"], signal.SIGTERM)
+    for pid in helpers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     listening.close()
     answers.close()
 
