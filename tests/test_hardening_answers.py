@@ -19,12 +19,14 @@ import httpx
 import pytest
 from conftest import POWER_ONE
 from thamquyen.api import answerproc
+from thamquyen.api.answerview import build_answer
 from thamquyen.api.describe import PER_PAGE, power_holders
 from thamquyen.api.nationwide import AnswerCache, Nationwide, compute, dumps, encode
 from thamquyen.api.worker import NAMED_NICE
 from thamquyen.bench.abuse import start_server
 
 DAY = dt.date(2024, 5, 1)
+UNIT = "https://w3id.org/thamquyen/id/unit/845"
 
 
 def test_the_kept_answer_is_the_engines(embedded_kb):
@@ -97,6 +99,8 @@ def test_the_answer_process_answers_once_for_every_web_process(embedded_kb):
     assert first.body == compute(embedded_kb, POWER_ONE, DAY).body
     assert first.holder(0) == json.loads(first.body)["holders"][0]
     assert client.ask(POWER_ONE, DAY).body == first.body  # kept there: the same answer
+    page = client.page(embedded_kb, POWER_ONE, UNIT, DAY, "/root", "en")
+    assert page == build_answer(embedded_kb, POWER_ONE, UNIT, DAY, "/root", "en")
     with socket.socket(socket.AF_UNIX) as raw:  # a bad request: said, not a dead process
         raw.connect(where)
         answerproc._send(raw, b"{not json")
@@ -107,6 +111,8 @@ def test_the_answer_process_answers_once_for_every_web_process(embedded_kb):
 def test_without_the_answer_process_the_web_process_computes_it(embedded_kb, caplog):
     client = answerproc.AnswerClient(answerproc.address(), timeout=5)  # nobody listens
     assert client.get(embedded_kb, POWER_ONE, DAY).body == compute(embedded_kb, POWER_ONE, DAY).body
+    assert client.page(embedded_kb, POWER_ONE, UNIT, DAY, "", "vi") == build_answer(
+        embedded_kb, POWER_ONE, UNIT, DAY)
     assert "answer process unavailable" in caplog.text
 
 

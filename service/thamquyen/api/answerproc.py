@@ -9,8 +9,10 @@ compute the answers for every web process, keep them (AnswerCache, `THAMQUYEN_AN
 and run below the web processes' CPU priority.
 A web process sends (power, day) over a Unix socket and waits for the ready answer with its
 thread in a system call, not holding the GIL; it keeps what it received in its own AnswerCache.
-If the process cannot be reached (it died; the parent starts another), the web process
-computes the answer itself: slower for the others, never an error.
+The answer page of a unit (`/tra-cuu`: the answer, its timeline, its labels) is built there
+too, for the same reason, and rendered by the web process. If no answer process can be
+reached (one died; the parent starts another), the web process computes it itself: slower
+for the others, never an error.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import pickle
 import socket
 import struct
 import threading
+from typing import Any
 
 from ..kb import KB
+from .answerview import AnswerView, build_answer
 from .nationwide import AnswerCache, Nationwide, compute
 from .worker import NAMED_NICE, lower_priority
 
@@ -65,7 +69,12 @@ def _answer(kb: KB, cache: AnswerCache, conn: socket.socket) -> None:
     with conn:
         try:
             asked = json.loads(_receive(conn, MAX_REQUEST))
-            answer = cache.get(kb, asked["power"], dt.date.fromisoformat(asked["day"]))
+            day = dt.date.fromisoformat(asked["day"])
+            if asked.get("kind") == "page":
+                answer: object = build_answer(kb, asked["power"], asked["unit"], day,
+                                              asked["root"], asked["lang"])
+            else:
+                answer = cache.get(kb, asked["power"], day)
             reply = pickle.dumps(("ok", answer), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # reported to the web process, which computes it itself
             log.exception("nationwide answer failed")
@@ -89,10 +98,24 @@ class AnswerClient:
 
     def ask(self, power: str, day: dt.date) -> Nationwide:
         """The answer process's answer (AnswerUnavailable or OSError if there is none)."""
+        return self._call({"power": power, "day": day.isoformat()})
+
+    def page(self, kb: KB, power: str, unit: str | None, day: dt.date, root: str,
+             lang: str) -> AnswerView:
+        """The answer page's content (`build_answer`), built in an answer process (here if none
+        can be reached)."""
+        try:
+            return self._call({"kind": "page", "power": power, "unit": unit,
+                               "day": day.isoformat(), "root": root, "lang": lang})
+        except (AnswerUnavailable, OSError) as exc:
+            log.warning("answer process unavailable, building the page here: %s", exc)
+            return build_answer(kb, power, unit, day, root, lang)
+
+    def _call(self, request: dict) -> Any:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(self.timeout)
             conn.connect(self.where)
-            _send(conn, json.dumps({"power": power, "day": day.isoformat()}).encode())
+            _send(conn, json.dumps(request).encode())
             status, value = pickle.loads(_receive(conn))
         if status != "ok":
             raise AnswerUnavailable(value)
