@@ -22,7 +22,6 @@ from thamquyen.api import answerproc
 from thamquyen.api.answerview import build_answer
 from thamquyen.api.describe import PER_PAGE, power_holders
 from thamquyen.api.nationwide import AnswerCache, Nationwide, compute, dumps, encode
-from thamquyen.api.worker import NAMED_NICE
 from thamquyen.bench.abuse import start_server
 
 DAY = dt.date(2024, 5, 1)
@@ -121,7 +120,7 @@ def _answer_processes(server_pid: int) -> set[int]:
     found = set()
     for child in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split():
         fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        if int(fields[16]) == NAMED_NICE:  # field 19 of stat: nice
+        if int(fields[16]) == answerproc.NICE:  # field 19 of stat: nice
             found.add(int(child))
     return found
 
