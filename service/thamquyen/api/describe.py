@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -188,19 +188,20 @@ def power_holders(answer: Nationwide, province: str | None, page: int) -> tuple[
         HolderList, set[str]]:
     """The nationwide holders of the power, filtered by province and cut to one page; what
     the page names (to label) is that page's holders and chains and the provinces only."""
-    holders = answer.holders
-    shown = len(holders) if province is None else answer.counts.get(province, 0)
+    total = len(answer)
+    shown = total if province is None else answer.counts.get(province, 0)
     pages = max(1, -(-shown // PER_PAGE))
     page = min(max(1, page), pages)
     first = (page - 1) * PER_PAGE
     if province is None:
-        items = holders[first:first + PER_PAGE]
+        chosen: Iterable[int] = range(first, min(total, first + PER_PAGE))
     else:
-        chosen = (h for h, where in zip(holders, answer.provinces, strict=True) if province in where)
-        items = list(itertools.islice(chosen, first, first + PER_PAGE))
+        there = (i for i, where in enumerate(answer.provinces) if province in where)
+        chosen = itertools.islice(there, first, first + PER_PAGE)
+    items = [answer.holder(i) for i in chosen]  # only the shown holders are parsed
     wanted = {s[k] for h in items for s in h["chain"] for k in ("from", "to", "basis") if s[k]}
     wanted |= {h["authority"] for h in items} | set(answer.counts)
-    listing = HolderList(len(holders), shown, page, pages, province,
+    listing = HolderList(total, shown, page, pages, province,
                          [(p, "", n) for p, n in answer.counts.items()], items)
     return listing, wanted
 

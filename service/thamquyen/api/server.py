@@ -11,14 +11,17 @@ new one is closed at once. A production deployment still belongs behind a revers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import h11
@@ -28,6 +31,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..kb import KB
 from ..store import EmbeddedStore
+from . import answerproc
 from .describe import warm
 from .settings import Settings
 
@@ -39,6 +43,11 @@ BAD_REQUEST = json.dumps({"error": "bad_request",
                                     "line/headers too long (64 KB at most); send long queries by POST."},
                          ensure_ascii=False).encode("utf-8")
 MAX_HEAD_BYTES = 64 * 1024
+# Seconds a thread computing a page keeps Python's one running thread (the GIL) while the
+# event loop waits for it (Python's default is 5 ms). Each request passes through the loop
+# several times, and with two pages computing a loop woken by a quick lookup or /health waited
+# 5 ms or more at each pass: 1 ms cuts that wait about five-fold, at a cost of a few µs a switch.
+SWITCH_INTERVAL = 0.001
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -144,17 +153,23 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
     process writes to it; each reopens the store read-only and starts its own SPARQL and
     validation workers. A web process that dies is replaced; SIGTERM or SIGINT stops them all.
     Why: one Python process runs one request at a time (the GIL), so on several processors
-    a slow page would hold up the quick lookups queued behind it."""
+    a slow page would hold up the quick lookups queued behind it. As many answer processes
+    (answerproc.py) compute the nationwide answers, taking turns on one Unix socket."""
     listening = server_config(None, settings, log_level).bind_socket()
     warm(kb)
     gc.freeze()  # the knowledge base's objects stay shared: the collector never writes them
+    where = answerproc.address()
+    answers = answerproc.listen(where)
+    settings = replace(settings, answers_socket=where)
     children: set[int] = set()
+    helpers = {_fork_answers(settings, kb, answers) for _ in range(processes)}
     stopping = threading.Event()
 
     def stop(signum: int, _frame: object) -> None:
         stopping.set()
-        for pid in children:
-            os.kill(pid, signal.SIGTERM)
+        for pid in children | helpers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -165,12 +180,23 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
             pid, status = os.wait()
         except ChildProcessError:
             break
+        if pid in helpers:
+            helpers.discard(pid)
+            if not stopping.is_set():
+                log.warning("answer process %s ended (status %s); starting another", pid, status)
+                time.sleep(1)
+                helpers.add(_fork_answers(settings, kb, answers))
+            continue
         children.discard(pid)
         if not stopping.is_set():
             log.warning("web process %s ended (status %s); starting another", pid, status)
             time.sleep(1)
             children.add(_fork(settings, kb, listening, log_level))
+    for pid in helpers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     listening.close()
+    answers.close()
 
 
 def _fork(settings: Settings, kb: KB, listening: socket.socket, log_level: str) -> int:
@@ -183,10 +209,27 @@ def _fork(settings: Settings, kb: KB, listening: socket.socket, log_level: str) 
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, signal.SIG_DFL)
         _reopen(kb)
+        sys.setswitchinterval(SWITCH_INTERVAL)
         from .app import create_app
 
         uvicorn.Server(server_config(create_app(settings, kb), settings, log_level)).run(
             sockets=[listening])
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _fork_answers(settings: Settings, kb: KB, listener: socket.socket) -> int:
+    """Start the nationwide answers' process (answerproc.py); its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
+        _reopen(kb)
+        answerproc.serve(kb, listener, int(settings.answer_cache_mb * 1024 * 1024))
         code = 0
     finally:
         os._exit(code)

@@ -50,6 +50,7 @@ class Settings:
     auth: str = "basic"
     graph: str | None = None
     refresh_interval: float = 30.0
+    answers_socket: str | None = None  # set by serve_in_processes: the answer process's address
 
     @property
     def remote(self) -> RemoteSettings | None:
@@ -124,7 +125,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("THAMQUYEN_WORKER_MEMORY_MB", "worker_memory_mb", "address space of one SPARQL worker, in MB; "
                                                        "0 for no cap (default 2048)"),
     ("THAMQUYEN_ANSWER_CACHE_MB", "answer_cache_mb", "memory of the nationwide who-holds answers "
-                                                     "kept per web process, in MB (default 128)"),
+                                                     "kept per web or answer process, in MB (default 128)"),
     ("THAMQUYEN_HEADER_TIMEOUT", "header_timeout", "seconds a client has to send the request "
                                                    "headers (default 10)"),
     ("THAMQUYEN_BODY_TIMEOUT", "body_timeout", "seconds a client has to send the whole request "

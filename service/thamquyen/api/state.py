@@ -18,6 +18,8 @@ from fastapi.templating import Jinja2Templates
 from ..kb import KB, open_kb
 from ..store import EmbeddedStore, Store, StoreError
 from . import worker
+from .answerproc import AnswerClient
+from .answerview import AnswerView, build_answer
 from .describe import warm
 from .executor import Executor, WorkerPool, make_executor
 from .nationwide import AnswerCache, Nationwide
@@ -46,7 +48,10 @@ class ServiceState:
         # SHACL validations in this process (remote or in-memory store) run one at a time.
         self.validation_slots = threading.Lock()
         self._cache: dict[str, object] = {}
-        self.answers = AnswerCache(int(settings.answer_cache_mb * 1024 * 1024))
+        where = settings.answers_socket
+        self.answer_client = AnswerClient(where, settings.timeout) if where else None
+        source = self.answer_client.get if self.answer_client else None
+        self.answers = AnswerCache(int(settings.answer_cache_mb * 1024 * 1024), source)
         self._cache_lock = threading.Lock()
         self.index_time = time.time() if kb is not None else None
         self._stop = threading.Event()
@@ -165,6 +170,13 @@ class ServiceState:
     def nationwide(self, power: str, day: dt.date) -> Nationwide:
         """The nationwide holders of a power on a day (kept once computed)."""
         return self.answers.get(self.kb(), power, day)
+
+    def answer_view(self, power: str, unit: str | None, day: dt.date, root: str,
+                    lang: str) -> AnswerView:
+        """The answer page's content: from an answer process when there are some."""
+        if self.answer_client is not None:
+            return self.answer_client.page(self.kb(), power, unit, day, root, lang)
+        return build_answer(self.kb(), power, unit, day, root, lang)
 
     def shapes(self) -> rdflib.Graph:
         """The SHACL shapes graph (read once)."""

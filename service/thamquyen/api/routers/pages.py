@@ -17,7 +17,6 @@ from ...names import KINDS, normalize
 from ...namespaces import ID
 from ...rdfio import InputError
 from .. import places
-from ..answerview import build_answer
 from ..state import ServiceState, service
 from ..web import page_lang, render
 
@@ -154,7 +153,7 @@ def answer_page(request: Request, power: str, unit: str | None, at: str | None) 
             "form": form, "power_options": power_options if power_iri is None else [],
             "unit_options": unit_options if unit and unit_iri is None else [],
             "power_iri": power_iri, "unit_iri": unit_iri, "at": day.isoformat()})
-    view = build_answer(kb, power_iri, unit_iri, day, request.scope.get("root_path", ""), lang)
+    view = state.answer_view(power_iri, unit_iri, day, request.scope.get("root_path", ""), lang)
     return render(request, "answer.html", {"view": view, "form": form})
 
 
