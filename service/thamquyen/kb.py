@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class KB:
     names: NameIndex
     read_names: dict[str, str | None] = field(default_factory=dict, repr=False)
     read_sources: dict[str, list[dict]] = field(default_factory=dict, repr=False)
+    read_texts: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def labels(self, iris: Sequence[str]) -> dict[str, str]:
         """Vietnamese labels of the given IRIs (those that have one)."""
@@ -80,14 +81,7 @@ class KB:
 
         Kept once read (the store of a KB does not change; a refresh makes a new KB): on a
         remote store a who-holds answer would otherwise cost one query over HTTP."""
-        wanted = {i for i in iris if i}
-        missing = [i for i in wanted if i not in self.read_sources]
-        if missing:
-            if len(self.read_sources) > NAME_CACHE:
-                self.read_sources.clear()
-            read = self._store_sources(missing)
-            self.read_sources.update({i: read.get(i, []) for i in missing})
-        return {i: found for i in wanted if (found := self.read_sources.get(i))}
+        return kept(self.read_sources, iris, self._store_sources)
 
     def _store_sources(self, iris: Sequence[str]) -> dict[str, list[dict]]:
         wanted = sorted(iris)
@@ -99,11 +93,12 @@ class KB:
                 for node, pairs in found.items()}
 
     def texts_of(self, iris: Sequence[str]) -> dict[str, str]:
-        """The Vietnamese text (`tq:text`) of the given provisions that have one."""
-        wanted = sorted({i for i in iris if i})
-        if not wanted:
-            return {}
-        query = bind_many(engine_query("texts"), "node", [rdflib.URIRef(i) for i in wanted])
+        """The Vietnamese text (`tq:text`) of the given provisions that have one (kept once
+        read, as sources are)."""
+        return kept(self.read_texts, iris, self._store_texts)
+
+    def _store_texts(self, iris: Sequence[str]) -> dict[str, str]:
+        query = bind_many(engine_query("texts"), "node", [rdflib.URIRef(i) for i in sorted(iris)])
         return {str(r["node"]): str(r["text"]) for r in self.store.select(query)}
 
     def with_sources(self, answer: dict) -> dict:
@@ -117,6 +112,19 @@ class KB:
                 s["sources"] = table.get(s.get("basis") or "", [])
                 s["basisText"] = texts.get(s.get("basis") or "")
         return answer
+
+
+def kept(cache: dict, iris: Sequence[str], read: Callable[[list[str]], dict]) -> dict:
+    """What `read` gives for the IRIs, each read once and kept in `cache` (cleared past
+    NAME_CACHE entries); IRIs it gives nothing for are left out."""
+    wanted = {i for i in iris if i}
+    missing = [i for i in wanted if i not in cache]
+    if missing:
+        if len(cache) > NAME_CACHE:
+            cache.clear()
+        found = read(missing)
+        cache.update({i: found.get(i) for i in missing})
+    return {i: value for i in wanted if (value := cache.get(i))}
 
 
 def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
