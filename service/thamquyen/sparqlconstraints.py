@@ -60,6 +60,7 @@ BOUND_THIS = re.compile(r"\bbound\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
 GROUP_BY = re.compile(r"\bGROUP\s+BY\b([\s\S]*?)(?=\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\}|\Z)",
                       re.IGNORECASE)
 BIND_OPEN = re.compile(r"\bBIND\s*\(", re.IGNORECASE)
+UNIONS_ONLY = re.compile(r"\s*(?:UNION\s*)*", re.IGNORECASE)
 EXISTS_BEFORE = re.compile(r"\bEXISTS\s*\Z", re.IGNORECASE)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH.message,
@@ -247,10 +248,12 @@ def _closing(code: str, start: int) -> int:
 
 
 def _binds_this(code: str, start: int) -> bool:
-    """The group at `start` binds $this in a triple pattern of its own level, and so does every
-    nested group (or sub-SELECT) that reads it; no BIND reads it. EXISTS blocks see the
-    group's bindings, so they may read it freely."""
-    end, index, own = _closing(code, start), start + 1, []
+    """The group at `start` binds $this in a triple pattern of its own level (or is a UNION of
+    groups that each bind it), and so does every nested group (or sub-SELECT) that reads it; no
+    BIND reads it. EXISTS blocks see the group's bindings, so they may read it freely. A
+    sub-SELECT that only projects $this, its WHERE never reading it, returns it unbound: such
+    rows join with every focus node, as the fresh variable of pre-binding does."""
+    end, index, own, binding_groups = _closing(code, start), start + 1, [], []
     while index < end:
         if code[index] != "{":
             own.append(code[index])
@@ -258,13 +261,21 @@ def _binds_this(code: str, start: int) -> bool:
             continue
         close = _closing(code, index)
         inner = code[index:close + 1]
+        binds = False
         if not EXISTS_BEFORE.search(code[start:index]) and THIS_TOKEN.search(inner):
             nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
-            if not _binds_this(inner, nested):
+            if nested and not THIS_TOKEN.search(inner[nested:]):
+                pass  # a sub-SELECT projecting $this unbound: it binds nothing
+            elif not _binds_this(inner, nested):
                 return False
+            else:
+                binds = True
+        binding_groups.append(binds)
         own.append(" ")
         index = close + 1
     text = "".join(own)
+    if binding_groups and all(binding_groups) and UNIONS_ONLY.fullmatch(text):
+        return True
     for bind in BIND_OPEN.finditer(text):
         if THIS_TOKEN.search(text[bind.end():_expression_end(text, bind.end())]):
             return False
