@@ -261,27 +261,28 @@ def _binds_this(code: str, start: int) -> bool:
             continue
         close = _closing(code, index)
         inner = code[index:close + 1]
-        binds = False
-        if not EXISTS_BEFORE.search(code[start:index]) and THIS_TOKEN.search(inner):
-            nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
-            if nested and not THIS_TOKEN.search(inner[nested:]):
-                pass  # a sub-SELECT projecting $this unbound: it binds nothing
-            elif not _binds_this(inner, nested):
-                return False
-            else:
-                binds = True
-        binding_groups.append(binds)
+        if not EXISTS_BEFORE.search(code[start:index]):
+            binds = False
+            if THIS_TOKEN.search(inner):
+                nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
+                if nested and not THIS_TOKEN.search(inner[nested:]):
+                    pass  # a sub-SELECT projecting $this unbound: it binds nothing
+                elif not _binds_this(inner, nested):
+                    return False
+                else:
+                    binds = True
+            binding_groups.append(binds)
         own.append(" ")
         index = close + 1
     text = "".join(own)
-    if binding_groups and all(binding_groups) and UNIONS_ONLY.fullmatch(text):
-        return True
     for bind in BIND_OPEN.finditer(text):
         if THIS_TOKEN.search(text[bind.end():_expression_end(text, bind.end())]):
             return False
     while PARENTHESES.search(text):
         text = PARENTHESES.sub(" ", text)
-    text = re.sub(r"\bFILTER\b|\bBIND\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bFILTER\b|\bBIND\b|\bNOT\b|\bEXISTS\b", " ", text, flags=re.IGNORECASE)
+    if binding_groups and all(binding_groups) and UNIONS_ONLY.fullmatch(text):
+        return True
     return THIS_TOKEN.search(text) is not None
 
 
