@@ -6,7 +6,8 @@ again (minutes at ~1 M triples). The same results come from ONE query: the focus
 subquery of the shape's targets) joined on ?this with the constraint's query evaluated as a
 whole, provided pre-binding and joining on ?this mean the same thing: the query binds ?this in
 a triple pattern of its top-level group (so every solution has it), projects it (or *), uses
-no OPTIONAL, MINUS, VALUES, SERVICE, LIMIT or OFFSET, and every nested SELECT projects ?this
+no MINUS, VALUES, SERVICE, LIMIT or OFFSET, nor an OPTIONAL whose group reads ?this, and every
+nested SELECT projects ?this
 (or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
 focus nodes inside the query instead made it hash the query's rows: > 20 GB at ~3 M triples).
 A query that is not of that form is run per focus node with $this pre-bound as SHACL 1.0
@@ -68,7 +69,8 @@ NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH
                    rdflib.URIRef("http://purl.org/dc/terms/source")}
 REFERRING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, RDF.first)
 SPECIAL_VARIABLES = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
-NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
+NOT_JOINABLE = re.compile(r"\b(MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
+OPTIONAL_OPEN = re.compile(r"\bOPTIONAL\s*\{", re.IGNORECASE)
 PROLOGUE = re.compile(r"\A\s*((?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*",
                       re.IGNORECASE)
 STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
@@ -231,7 +233,18 @@ def _joinable(body: str) -> bool:
     projections = PROJECTION.findall(code)
     return (not NOT_JOINABLE.search(code) and bool(projections) and "{" in code
             and all(PROJECTS_THIS.search(p) for p in projections)
+            and not _optional_reads_this(code)
             and _binds_this(code, code.index("{")))
+
+
+def _optional_reads_this(code: str) -> bool:
+    """An OPTIONAL group reads $this. One that does not is evaluated alike with $this pre-bound
+    or joined on afterwards (its left side binds $this, `_binds_this`)."""
+    for match in OPTIONAL_OPEN.finditer(code):
+        start = match.end() - 1
+        if THIS_TOKEN.search(code[start:_closing(code, start) + 1]):
+            return True
+    return False
 
 
 def _closing(code: str, start: int) -> int:
