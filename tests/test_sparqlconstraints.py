@@ -128,10 +128,21 @@ JOINABLE = {
     "keyword-in-iri": "SELECT $this WHERE { $this <http://example.org/OPTIONAL> ?x }",
     "inner-select-in-string": 'SELECT $this WHERE { $this ex:p ?x . '
                               'FILTER (?x != "{ SELECT ?y WHERE") }',
+    "optional-not-reading-this": "SELECT $this WHERE { $this ex:p ?x . "
+                                 "OPTIONAL { ?x ex:q ?y } FILTER (!bound(?y)) }",
+    "union-of-binding-groups": "SELECT $this WHERE { { SELECT $this (MAX(?s) AS ?m) WHERE { "
+                               "{ $this ex:p ?x . BIND (0 AS ?s) } UNION { $this ex:q ?x . "
+                               "BIND (1 AS ?s) } FILTER (?x != $this) } GROUP BY $this } "
+                               "$this ex:p ?z }",
+    "inner-projects-this-unbound": "SELECT $this WHERE { $this ex:p ?k . "
+                                   "{ SELECT $this ?k ?y WHERE { ?y ex:q ?k } } }",
 }
 NOT_JOINABLE = {
-    "optional": "SELECT $this WHERE { $this ex:p ?x . OPTIONAL { ?x ex:q ?y } FILTER (!bound(?y)) }",
-    "optional-lowercase": "SELECT $this WHERE { $this ex:p ?x . optional { ?x ex:q ?y } }",
+    "optional-reads-this": "SELECT $this WHERE { $this ex:p ?x . "
+                           "OPTIONAL { ?x ex:q $this } FILTER (!bound(?y)) }",
+    "optional-lowercase": "SELECT $this WHERE { $this ex:p ?x . optional { ?x ex:q ?y . "
+                          "FILTER (?y != $this) } }",
+    "union-branch-binds-nothing": "SELECT $this WHERE { { $this ex:p ?x } UNION { ?x ex:q ?y } }",
     "minus": "SELECT $this WHERE { $this ex:p ?x . MINUS { $this ex:q ?x } }",
     "values": "SELECT $this WHERE { VALUES ?x { ex:a ex:b } $this ex:p ?x }",
     "service": "SELECT $this WHERE { SERVICE <http://example.org/sparql> { $this ex:p ?x } }",

@@ -6,7 +6,8 @@ again (minutes at ~1 M triples). The same results come from ONE query: the focus
 subquery of the shape's targets) joined on ?this with the constraint's query evaluated as a
 whole, provided pre-binding and joining on ?this mean the same thing: the query binds ?this in
 a triple pattern of its top-level group (so every solution has it), projects it (or *), uses
-no OPTIONAL, MINUS, VALUES, SERVICE, LIMIT or OFFSET, and every nested SELECT projects ?this
+no MINUS, VALUES, SERVICE, LIMIT or OFFSET, nor an OPTIONAL whose group reads ?this, and every
+nested SELECT projects ?this
 (or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
 focus nodes inside the query instead made it hash the query's rows: > 20 GB at ~3 M triples).
 A query that is not of that form is run per focus node with $this pre-bound as SHACL 1.0
@@ -60,6 +61,7 @@ BOUND_THIS = re.compile(r"\bbound\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
 GROUP_BY = re.compile(r"\bGROUP\s+BY\b([\s\S]*?)(?=\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\}|\Z)",
                       re.IGNORECASE)
 BIND_OPEN = re.compile(r"\bBIND\s*\(", re.IGNORECASE)
+UNIONS_ONLY = re.compile(r"\s*(?:UNION\s*)*", re.IGNORECASE)
 EXISTS_BEFORE = re.compile(r"\bEXISTS\s*\Z", re.IGNORECASE)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH.message,
@@ -67,7 +69,8 @@ NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH
                    rdflib.URIRef("http://purl.org/dc/terms/source")}
 REFERRING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, RDF.first)
 SPECIAL_VARIABLES = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
-NOT_JOINABLE = re.compile(r"\b(OPTIONAL|MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
+NOT_JOINABLE = re.compile(r"\b(MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
+OPTIONAL_OPEN = re.compile(r"\bOPTIONAL\s*\{", re.IGNORECASE)
 PROLOGUE = re.compile(r"\A\s*((?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*",
                       re.IGNORECASE)
 STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
@@ -230,7 +233,18 @@ def _joinable(body: str) -> bool:
     projections = PROJECTION.findall(code)
     return (not NOT_JOINABLE.search(code) and bool(projections) and "{" in code
             and all(PROJECTS_THIS.search(p) for p in projections)
+            and not _optional_reads_this(code)
             and _binds_this(code, code.index("{")))
+
+
+def _optional_reads_this(code: str) -> bool:
+    """An OPTIONAL group reads $this. One that does not is evaluated alike with $this pre-bound
+    or joined on afterwards (its left side binds $this, `_binds_this`)."""
+    for match in OPTIONAL_OPEN.finditer(code):
+        start = match.end() - 1
+        if THIS_TOKEN.search(code[start:_closing(code, start) + 1]):
+            return True
+    return False
 
 
 def _closing(code: str, start: int) -> int:
@@ -247,10 +261,12 @@ def _closing(code: str, start: int) -> int:
 
 
 def _binds_this(code: str, start: int) -> bool:
-    """The group at `start` binds $this in a triple pattern of its own level, and so does every
-    nested group (or sub-SELECT) that reads it; no BIND reads it. EXISTS blocks see the
-    group's bindings, so they may read it freely."""
-    end, index, own = _closing(code, start), start + 1, []
+    """The group at `start` binds $this in a triple pattern of its own level (or is a UNION of
+    groups that each bind it), and so does every nested group (or sub-SELECT) that reads it; no
+    BIND reads it. EXISTS blocks see the group's bindings, so they may read it freely. A
+    sub-SELECT that only projects $this, its WHERE never reading it, returns it unbound: such
+    rows join with every focus node, as the fresh variable of pre-binding does."""
+    end, index, own, binding_groups = _closing(code, start), start + 1, [], []
     while index < end:
         if code[index] != "{":
             own.append(code[index])
@@ -258,10 +274,17 @@ def _binds_this(code: str, start: int) -> bool:
             continue
         close = _closing(code, index)
         inner = code[index:close + 1]
-        if not EXISTS_BEFORE.search(code[start:index]) and THIS_TOKEN.search(inner):
-            nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
-            if not _binds_this(inner, nested):
-                return False
+        if not EXISTS_BEFORE.search(code[start:index]):
+            binds = False
+            if THIS_TOKEN.search(inner):
+                nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
+                if nested and not THIS_TOKEN.search(inner[nested:]):
+                    pass  # a sub-SELECT projecting $this unbound: it binds nothing
+                elif not _binds_this(inner, nested):
+                    return False
+                else:
+                    binds = True
+            binding_groups.append(binds)
         own.append(" ")
         index = close + 1
     text = "".join(own)
@@ -270,7 +293,9 @@ def _binds_this(code: str, start: int) -> bool:
             return False
     while PARENTHESES.search(text):
         text = PARENTHESES.sub(" ", text)
-    text = re.sub(r"\bFILTER\b|\bBIND\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bFILTER\b|\bBIND\b|\bNOT\b|\bEXISTS\b", " ", text, flags=re.IGNORECASE)
+    if binding_groups and all(binding_groups) and UNIONS_ONLY.fullmatch(text):
+        return True
     return THIS_TOKEN.search(text) is not None
 
 
