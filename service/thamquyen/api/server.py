@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -201,26 +202,26 @@ def serve_in_processes(settings: Settings, kb: KB, processes: int, log_level: st
 
 def _fork(settings: Settings, kb: KB, listening: socket.socket, log_level: str) -> int:
     """Start one web process; its pid (in the child: serve until told to stop, then exit)."""
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
-    try:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_DFL)
-        _reopen(kb)
+
+    def web() -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)
         from .app import create_app
 
         uvicorn.Server(server_config(create_app(settings, kb), settings, log_level)).run(
             sockets=[listening])
-        code = 0
-    finally:
-        os._exit(code)
+
+    return _fork_child(kb, web)
 
 
 def _fork_answers(settings: Settings, kb: KB, listener: socket.socket) -> int:
     """Start the nationwide answers' process (answerproc.py); its pid."""
+    return _fork_child(kb, lambda: answerproc.serve(
+        kb, listener, int(settings.answer_cache_mb * 1024 * 1024)))
+
+
+def _fork_child(kb: KB, run: Callable[[], None]) -> int:
+    """Fork; in the child: default signals, its own store handle, `run`, then exit (0 when
+    `run` returned). The parent gets the child's pid."""
     pid = os.fork()
     if pid:
         return pid
@@ -229,7 +230,7 @@ def _fork_answers(settings: Settings, kb: KB, listener: socket.socket) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, signal.SIG_DFL)
         _reopen(kb)
-        answerproc.serve(kb, listener, int(settings.answer_cache_mb * 1024 * 1024))
+        run()
         code = 0
     finally:
         os._exit(code)
