@@ -316,6 +316,20 @@ def test_targets_give_the_focus_nodes(whole_set: bool, test_shapes: rdflib.Graph
     assert foci(constraints, test_shapes) == TAKEN  # ex:Off (deactivated) gives nothing
 
 
+@pytest.mark.parametrize("whole_set", [True, False], ids=["whole-set", "per-focus"])
+def test_focus_keeps_the_findings_of_those_nodes(whole_set: bool,
+                                                 test_shapes: rdflib.Graph) -> None:
+    """With `focus` (a focused check), each mode gives the focus nodes' findings only: those
+    it gives without `focus`, restricted to them; a focus node no shape targets gives none."""
+    taken, _ = sc.split(test_shapes)
+    constraints = [dataclasses.replace(c, whole_set=whole_set) for c in taken]
+    focus = {ox.NamedNode(str(EX[name])) for name in ("d1", "n2", "o1", "other")}
+    found: dict[str, set[str]] = {}
+    for constraint, node, _ in sc.run(turtle_store(DATA), constraints, test_shapes, focus=focus):
+        found.setdefault(local(constraint.shape), set()).add(local(node))
+    assert found == {"ByClass": {"d1"}, "ByNode": {"n2"}, "ByObjects": {"o1"}, "D": {"d1"}}
+
+
 def test_deactivated_constraint_node_gives_nothing(test_shapes: rdflib.Graph) -> None:
     shapes = rdflib.Graph()
     for triple in test_shapes:

@@ -203,16 +203,19 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
 
 def _run_turbo(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
                focus_nodes: Sequence[str] | None, whole_set: bool = True) -> rdflib.Graph:
-    """pyshacl-turbo; for a whole graph, the SPARQL constraints of node shapes run alongside on
-    an Oxigraph store, once over all their targets (sparqlconstraints), and the engine reads
-    the rest of the data as parsed (`core_input`); with focus nodes or whole_set false,
-    pyshacl-turbo alone on a store (each SPARQL constraint once per focus node)."""
-    if focus_nodes or not whole_set:
+    """pyshacl-turbo; the SPARQL constraints of node shapes run alongside on an Oxigraph store,
+    once over all their targets (sparqlconstraints), and the engine reads the rest of the data
+    as parsed (`core_input`); with focus nodes, both keep the results of those nodes only
+    (the data of a focused check is small: one query over it costs less than one per node,
+    and a second process more than it saves); with whole_set false, pyshacl-turbo alone on a
+    store (each SPARQL constraint once per focus node)."""
+    if not whole_set:
         return _run_turbo_on_store(triples, shapes, focus_nodes)
     constraints, core_shapes = sparqlconstraints.split(shapes)
     return _core_with_constraints(
-        (core_input(triples, core_shapes), typed_strings(core_shapes)),
-        lambda: _run_constraints(triples, constraints, shapes), fork=bool(constraints))
+        (core_input(triples, core_shapes), typed_strings(core_shapes), focus_nodes),
+        lambda: _run_constraints(triples, constraints, shapes, focus_nodes),
+        fork=bool(constraints) and not focus_nodes)
 
 
 def _core_with_constraints(job: tuple, sparql: Callable[[], list], fork: bool) -> rdflib.Graph:
@@ -248,15 +251,17 @@ def _core_with_constraints(job: tuple, sparql: Callable[[], list], fork: bool) -
 _FORKED_JOB: tuple | None = None
 
 
-def _core_report(data: object, core_shapes: rdflib.Graph) -> rdflib.Graph:
+def _core_report(data: object, core_shapes: rdflib.Graph,
+                 focus_nodes: Sequence[str] | None = None) -> rdflib.Graph:
     """pyshacl-turbo on the core shapes (the SPARQL constraints taken out)."""
-    return _checked(_engine_report(data, core_shapes))
+    return _checked(_engine_report(data, core_shapes, focus_nodes))
 
 
-def _engine_report(data: object, core_shapes: rdflib.Graph) -> object:
+def _engine_report(data: object, core_shapes: rdflib.Graph,
+                   focus_nodes: Sequence[str] | None = None) -> object:
     import pyshacl_turbo
 
-    return pyshacl_turbo.validate(data, shacl_graph=core_shapes, **_kwargs(None))[1]
+    return pyshacl_turbo.validate(data, shacl_graph=core_shapes, **_kwargs(focus_nodes))[1]
 
 
 def _forked_core_report() -> tuple[str, object]:
@@ -274,12 +279,15 @@ def _store(triples: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
-def _run_constraints(triples: Sequence[ox.Triple], constraints: list,
-                     shapes: rdflib.Graph) -> list:
-    """The SPARQL constraints over all their targets, on a store of the triples."""
+def _run_constraints(triples: Sequence[ox.Triple], constraints: list, shapes: rdflib.Graph,
+                     focus_nodes: Sequence[str] | None = None) -> list:
+    """The SPARQL constraints over all their targets, on a store of the triples (the findings
+    of the focus nodes only, when given)."""
     if not constraints:
         return []
-    return sparqlconstraints.run(_store(triples), constraints, shapes, os.cpu_count() or 1)
+    focus = {ox.NamedNode(f) for f in focus_nodes} if focus_nodes else None
+    return sparqlconstraints.run(_store(triples), constraints, shapes, os.cpu_count() or 1,
+                                 focus=focus)
 
 
 def _run_turbo_on_store(triples: Sequence[ox.Triple], shapes: rdflib.Graph,
