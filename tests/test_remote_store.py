@@ -31,6 +31,8 @@ from thamquyen.cli_serve import update_requests
 from thamquyen.store import RemoteStore
 
 AT_DATE = dt.date(2024, 5, 1)
+FINGERPRINT = "SELECT ?id WHERE { <https://w3id.org/thamquyen/id/store/loaded> " \
+    "<http://purl.org/dc/terms/identifier> ?id }"
 EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/thamquyen/id/power/them-khi-nap> skos:prefLabel "Thêm khi nạp"@vi ;
     skos:note [ skos:prefLabel "nút trống"@vi ] .
@@ -52,9 +54,33 @@ def test_load_replaces_what_was_loaded_before(server, mini_home, tmp_path, capsy
     extra = tmp_path / "extra.ttl"
     extra.write_text(EXTRA, encoding="utf-8")
     assert load_with_cli(server, extra, home=mini_home) == 0
-    assert server.count() == base + 3
-    assert load_with_cli(server, home=mini_home) == 0
+    assert server.count() == base + 3 + 1  # the load mark lists one more file
+    assert "only the new files were added" in capsys.readouterr().out
+    assert load_with_cli(server, home=mini_home) == 0  # a file gone: the graph is replaced
     assert server.count() == base
+    assert "only the new files" not in capsys.readouterr().out
+
+
+@pytest.mark.remote
+def test_an_add_only_load_adds_and_a_changed_file_replaces(server, mini_home, tmp_path, capsys):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(EXTRA, encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0
+    base, before = server.count(), RemoteStore(server.remote()).select(FINGERPRINT)
+    power = "<https://w3id.org/thamquyen/id/power/them-khi-nap>"
+    extra.write_text(EXTRA.replace("Thêm khi nạp", "Đổi khi nạp"), encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0  # changed: replaced, not added to
+    assert "only the new files" not in capsys.readouterr().out
+    assert server.count() == base
+    labels = RemoteStore(server.remote()).select(
+        f"SELECT ?l WHERE {{ {power} <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}")
+    assert [str(r["l"]) for r in labels] == ["Đổi khi nạp"]
+    assert RemoteStore(server.remote()).select(FINGERPRINT) != before
+    more = tmp_path / "more.ttl"
+    more.write_text(EXTRA.replace("them-khi-nap", "them-nua"), encoding="utf-8")
+    assert load_with_cli(server, extra, more, "--full", home=mini_home) == 0
+    assert "only the new files" not in capsys.readouterr().out
+    assert server.count() == base + 3 + 1
 
 
 @pytest.mark.remote
@@ -343,7 +369,7 @@ def test_load_in_several_requests_replaces_the_default_graph_at_once(server, min
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("THAMQUYEN_HOME", str(mini_home))
         assert main(["load", "--endpoint", server.query_url, "--update-endpoint",
-                     server.update_url, "--batch-mb", "0.05"]) == 0
+                     server.update_url, "--batch-mb", "0.05", "--full"]) == 0
     assert "đồ thị tạm" in capsys.readouterr().out
     assert server.count() == whole
     graphs = httpx.post(server.query_url, data={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"},

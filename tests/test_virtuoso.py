@@ -99,6 +99,22 @@ def test_load_with_digest_into_a_graph_replaces_it(virtuoso, mini_home, capsys):
     assert virtuoso.count() == first  # replaced, not added
 
 
+def test_an_add_only_load_into_a_graph(virtuoso, mini_home, tmp_path, capsys):
+    assert load(virtuoso, mini_home) == 0
+    first = virtuoso.count()
+    extra = tmp_path / "extra.ttl"
+    extra.write_text('<https://w3id.org/thamquyen/id/power/them> '
+                     '<http://www.w3.org/2004/02/skos/core#note> [ '
+                     '<http://www.w3.org/2004/02/skos/core#prefLabel> "nút trống"@vi ] .\n',
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert load(virtuoso, mini_home, str(extra)) == 0  # a blank node: INSERT … WHERE {}
+    assert "only the new files were added" in capsys.readouterr().out
+    assert virtuoso.count() == first + 2 + 1  # and the load mark lists one more file
+    assert load(virtuoso, mini_home) == 0
+    assert virtuoso.count() == first
+
+
 def test_basic_auth_is_refused_and_nothing_changes(virtuoso, mini_home, capsys):
     assert load(virtuoso, mini_home) == 0
     before = virtuoso.count()

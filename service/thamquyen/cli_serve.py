@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from . import progress
 from .api.settings import environment_help, from_env
 from .clitext import say
+from .loaddelta import added_request, file_hashes, loaded_parts, part_lines
 from .rdfio import InputError, display_path, read_turtle
 from .remote import load_mark
 from .store import (
@@ -98,7 +99,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "its default graph: one SPARQL Update request `CLEAR DEFAULT ; INSERT DATA "
                     "{ … }`, so the store changes all at once. Above --batch-mb (or with "
                     "--graph) the batches go into a staging graph that one last request MOVEs "
-                    "onto the target: still all at once. Every file is parsed before anything "
+                    "onto the target: still all at once. When the store's last load is all still "
+                    "there unchanged and files were only added, one request adds the new files' "
+                    "triples (--full: replace anyway). Every file is parsed before anything "
                     "is sent. Exit 0 loaded, 2 unreadable input or store.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help=say("tệp hoặc thư mục Turtle nạp cùng dữ liệu có sẵn",
@@ -108,6 +111,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"largest single update request in MB (default {DEFAULT_BATCH_MB:g}; "
                         f"with --graph {GRAPH_BATCH_MB:g}: Virtuoso refuses larger updates, and "
                         "the staging graph keeps the load atomic whatever the size)")
+    p.add_argument("--full", action="store_true",
+                   help=say("luôn thay toàn bộ đồ thị, kể cả khi chỉ có tệp mới được thêm",
+                            "replace the whole graph even when files were only added"))
     p.set_defaults(handler=run_load)
 
 
@@ -272,10 +278,19 @@ def run_load(args: argparse.Namespace) -> int:
     files = [(f, read_turtle(f)) for f in sources]
     count = sum(len(t) for _, t in files)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    mark = load_mark(content_hash(sources), when)
+    hashes = file_hashes(sources)
+    mark = [*load_mark(content_hash(sources), when), *part_lines(hashes)]
     batch_mb = args.batch_mb or (GRAPH_BATCH_MB if remote.graph else DEFAULT_BATCH_MB)
-    requests = update_requests(files, int(batch_mb * 1024 * 1024), remote.graph, mark)
+    limit = int(batch_mb * 1024 * 1024)
     store = RemoteStore(remote)
+    try:
+        before = set() if args.full else loaded_parts(store)
+    except StoreError as exc:
+        print(f"Lỗi: không đọc được kho dữ liệu, không có gì được ghi — the store cannot be read, "
+              f"nothing was written: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    added = added_request(files, hashes, before, mark, limit, remote.graph)
+    requests = [added] if added else update_requests(files, limit, remote.graph, mark)
     for number, update in enumerate(requests):
         progress.step(f"Gửi yêu cầu ghi {number + 1}/{len(requests)} ({len(update) / 1e6:.1f} MB)…",
                       f"Sending update {number + 1}/{len(requests)} ({len(update) / 1e6:.1f} MB)…")
@@ -289,6 +304,8 @@ def run_load(args: argparse.Namespace) -> int:
                   f" — the store refused the upload: {exc}", file=sys.stderr)
             return EXIT_FAIL
     note = "" if len(requests) == 1 else f" ({len(requests)} yêu cầu qua đồ thị tạm, đổi một lần)"
+    if added:
+        note = " (chỉ thêm các tệp mới — only the new files were added)"
     target = f"đồ thị <{remote.graph}> của " if remote.graph else ""
     print(f"Đã nạp {count} bộ ba từ {len(files)} tệp vào {target}{remote.update_url}{note}.")
     for f, triples in files:
