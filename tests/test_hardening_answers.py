@@ -5,6 +5,7 @@ a power's page shows one page of holders with counts by province."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import pickle
@@ -20,12 +21,13 @@ import pytest
 from conftest import POWER_ONE
 from thamquyen.api import answerproc
 from thamquyen.api.answerview import build_answer
-from thamquyen.api.describe import PER_PAGE, power_holders
+from thamquyen.api.describe import PER_PAGE, build_page, power_holders
 from thamquyen.api.nationwide import AnswerCache, Nationwide, compute, dumps, encode
 from thamquyen.bench.abuse import start_server
 
 DAY = dt.date(2024, 5, 1)
 UNIT = "https://w3id.org/thamquyen/id/unit/845"
+PROVINCE = "https://w3id.org/thamquyen/id/unit/84"
 
 
 def test_the_kept_answer_is_the_engines(embedded_kb):
@@ -100,6 +102,10 @@ def test_the_answer_process_answers_once_for_every_web_process(embedded_kb):
     assert client.ask(POWER_ONE, DAY).body == first.body  # kept there: the same answer
     page = client.page(embedded_kb, POWER_ONE, UNIT, DAY, "/root", "en")
     assert page == build_answer(embedded_kb, POWER_ONE, UNIT, DAY, "/root", "en")
+    for iri, province, number in ((POWER_ONE, None, 1), (UNIT, None, 1), (POWER_ONE, PROVINCE, 2)):
+        described = client.describe(embedded_kb, iri, DAY, "/root", province, number, None)
+        assert described == build_page(embedded_kb, iri, DAY, "/root", province, number)
+    assert client.describe(embedded_kb, POWER_ONE, DAY, "", None, 1, None).holders  # a power's
     with socket.socket(socket.AF_UNIX) as raw:  # a bad request: said, not a dead process
         raw.connect(where)
         answerproc._send(raw, b"{not json")
@@ -112,6 +118,11 @@ def test_without_the_answer_process_the_web_process_computes_it(embedded_kb, cap
     assert client.get(embedded_kb, POWER_ONE, DAY).body == compute(embedded_kb, POWER_ONE, DAY).body
     assert client.page(embedded_kb, POWER_ONE, UNIT, DAY, "", "vi") == build_answer(
         embedded_kb, POWER_ONE, UNIT, DAY)
+    kept = AnswerCache(64 * 1024 * 1024)
+    assert client.describe(embedded_kb, POWER_ONE, DAY, "", None, 1,
+                           functools.partial(kept.get, embedded_kb)) == build_page(
+        embedded_kb, POWER_ONE, DAY)
+    assert list(kept.kept) == [(POWER_ONE, DAY.isoformat())]  # the web process's own answers
     assert "answer process unavailable" in caplog.text
 
 

@@ -9,8 +9,10 @@ compute the answers for every web process, keep them (AnswerCache, `THAMQUYEN_AN
 and run below the web processes' CPU priority.
 A web process sends (power, day) over a Unix socket and waits for the ready answer with its
 thread in a system call, not holding the GIL; it keeps what it received in its own AnswerCache.
-The answer page of a unit (`/tra-cuu`: the answer, its timeline, its labels) is built there
-too, for the same reason, and rendered by the web process. If no answer process can be
+The answer page of a unit (`/tra-cuu`: the answer, its timeline, its labels) and the page of a
+data IRI (`/id/…`: its description, labels, a power's holders) are built there too, for the
+same reason, and rendered by the web process: what stays in the web process is cheap, so a
+quick lookup there never waits long for Python's one running thread. If no answer process can be
 reached (one died; the parent starts another), the web process computes it itself: slower
 for the others, never an error.
 """
@@ -18,6 +20,7 @@ for the others, never an error.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -25,10 +28,12 @@ import pickle
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..kb import KB
 from .answerview import AnswerView, build_answer
+from .describe import Page, build_page
 from .nationwide import AnswerCache, Nationwide, compute
 from .worker import lower_priority
 
@@ -77,6 +82,9 @@ def _answer(kb: KB, cache: AnswerCache, conn: socket.socket) -> None:
             if asked.get("kind") == "page":
                 answer: object = build_answer(kb, asked["power"], asked["unit"], day,
                                               asked["root"], asked["lang"])
+            elif asked.get("kind") == "describe":
+                answer = build_page(kb, asked["iri"], day, asked["root"], asked["province"],
+                                    asked["page"], functools.partial(cache.get, kb))
             else:
                 answer = cache.get(kb, asked["power"], day)
             reply = pickle.dumps(("ok", answer), protocol=pickle.HIGHEST_PROTOCOL)
@@ -114,6 +122,17 @@ class AnswerClient:
         except (AnswerUnavailable, OSError) as exc:
             log.warning("answer process unavailable, building the page here: %s", exc)
             return build_answer(kb, power, unit, day, root, lang)
+
+    def describe(self, kb: KB, iri: str, day: dt.date, root: str, province: str | None,
+                 page: int, nationwide: Callable[[str, dt.date], Nationwide]) -> Page:
+        """The /id/ page's content (`build_page`), built in an answer process (here, with the
+        web process's `nationwide` answers, if none can be reached)."""
+        try:
+            return self._call({"kind": "describe", "iri": iri, "day": day.isoformat(),
+                               "root": root, "province": province, "page": page})
+        except (AnswerUnavailable, OSError) as exc:
+            log.warning("answer process unavailable, building the page here: %s", exc)
+            return build_page(kb, iri, day, root, province, page, nationwide)
 
     def _call(self, request: dict) -> Any:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:

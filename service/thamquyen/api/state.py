@@ -20,7 +20,7 @@ from ..store import EmbeddedStore, Store, StoreError
 from . import worker
 from .answerproc import AnswerClient
 from .answerview import AnswerView, build_answer
-from .describe import warm
+from .describe import Page, build_page, warm
 from .executor import Executor, WorkerPool, make_executor
 from .nationwide import AnswerCache, Nationwide
 from .settings import Settings, find_yasgui
@@ -65,6 +65,10 @@ class ServiceState:
                     self._kb = open_kb(list(self.settings.paths), remote=self.settings.remote,
                                        persistent=True, workdir=self.settings.workdir)
                     self.index_time = time.time()
+        return self._kb
+
+    def opened(self) -> KB | None:
+        """The knowledge base if it is open already (None: opening it may take a while)."""
         return self._kb
 
     def index_age(self) -> float | None:
@@ -177,6 +181,13 @@ class ServiceState:
         if self.answer_client is not None:
             return self.answer_client.page(self.kb(), power, unit, day, root, lang)
         return build_answer(self.kb(), power, unit, day, root, lang)
+
+    def describe_page(self, kb: KB, iri: str, day: dt.date, root: str, province: str | None,
+                      page: int) -> Page:
+        """An /id/ page's content: from an answer process when there are some."""
+        if self.answer_client is not None:
+            return self.answer_client.describe(kb, iri, day, root, province, page, self.nationwide)
+        return build_page(kb, iri, day, root, province, page, self.nationwide)
 
     def shapes(self) -> rdflib.Graph:
         """The SHACL shapes graph (read once)."""

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from ...answers import parse_date
 from ...namespaces import ID
 from ..conneg import negotiate
-from ..describe import build_page, description, exists
+from ..describe import description, exists
 from ..errors import ApiError, responses
 from ..named import is_iri
 from ..state import service
@@ -77,8 +77,8 @@ async def resource(request: Request,
     headers = {"Vary": "Accept", "Link": f'<{quote(iri, safe=":/#-._~%")}>; rel="canonical"'}
     if chosen == "text/html":
         root = request.scope.get("root_path", "")
-        page = await run_in_threadpool(build_page, kb, iri, day, root, tinh or None, trang,
-                                       state.nationwide)
+        page = await run_in_threadpool(state.describe_page, kb, iri, day, root, tinh or None,
+                                       trang)
         response = render(request, "resource.html", {"page": page, "path": path})
         response.headers.update(headers)
         return response

@@ -12,7 +12,7 @@ from ... import __version__
 from ...answers import parse_date
 from ...names import KINDS as NAME_KINDS
 from ...namespaces import ID
-from ...store import StoreError
+from ...store import EmbeddedStore, StoreError
 from ..errors import ApiError, responses
 from ..models import Health, PowersOf, SearchHit, WhoHolds
 from ..state import ServiceState, service
@@ -40,6 +40,17 @@ def _who_holds(state: ServiceState, power: str, unit: str | None, at: str | None
     return JSONResponse(kb.with_sources(kb.engine.who_holds(power_iri, unit_iri, day)))
 
 
+def _quick(state: ServiceState, power: str, unit: str | None) -> bool:
+    """True when the answer is a few lookups in memory: in a unit, on the embedded store (a
+    basis's sources are read locally, if at all), with both named by IRI or prefixed name
+    (no text to search)."""
+    kb = state.opened()
+    if kb is None or not unit or not isinstance(kb.store, EmbeddedStore):
+        return False
+    names = kb.names
+    return names.expand(power.strip()) is not None and names.expand(unit.strip()) is not None
+
+
 def _known(state: ServiceState, tail: str, kind: str) -> str:
     """The IRI id:{tail} if the knowledge base has it as this kind, else a 404."""
     iri = str(ID) + tail
@@ -63,7 +74,11 @@ async def who_holds(request: Request,
     An unknown or ambiguous name is a 400 whose detail lists the candidates; a power nobody
     holds on that date is a 200 with an empty `holders` list.
     """
-    return await run_in_threadpool(_who_holds, service(request), power, unit, at)
+    state = service(request)
+    if _quick(state, power, unit):
+        # answered on the event loop: no wait for a thread, nor for the GIL twice more
+        return _who_holds(state, power, unit, at)
+    return await run_in_threadpool(_who_holds, state, power, unit, at)
 
 
 @router.get("/api/powers/{id}/holders", tags=["tra cứu — lookup"], response_model=None,
