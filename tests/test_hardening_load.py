@@ -9,24 +9,39 @@ import threading
 from conftest import free_port
 from thamquyen.cli import main
 
+EMPTY_RESULTS = b'{"head": {"vars": ["part"]}, "results": {"bindings": []}}'
+
+
+def read_request(conn: socket.socket) -> bytes:
+    """One whole HTTP request (head and body) from the connection; its request line first."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length")), 0)
+    while len(body) < length:
+        body += conn.recv(65536)
+    return head
+
 
 def store_that_dies_after_reading() -> tuple[int, threading.Thread]:
-    """A loopback server that reads one whole update request, then drops the connection
-    (as a store killed during its commit)."""
+    """A loopback store that answers reads (the load mark: none) and drops the connection
+    after reading one whole update request (as a store killed during its commit)."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
-    server.listen(1)
+    server.listen(4)
 
     def serve() -> None:
-        conn, _ = server.accept()
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += conn.recv(65536)
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length"))
-        while len(body) < length:
-            body += conn.recv(65536)
+        while True:
+            conn, _ = server.accept()
+            head = read_request(conn)
+            if b" /update" in head.split(b"\r\n")[0]:
+                break
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                         b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(EMPTY_RESULTS)
+                         + EMPTY_RESULTS)
+            conn.close()
         conn.close()
         server.close()
 
