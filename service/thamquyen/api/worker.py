@@ -8,8 +8,8 @@ Before it opens the store the process leaves the network (a network namespace of
 no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
 so this is what makes federation impossible even for a query the checks did not catch.
 Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
-It runs at the lowest CPU priority (nice 19) below the web process: when runaway queries take
-every processor, lookups, pages and /health still get theirs at once.
+It runs at the lowest CPU priority (nice 19, scheduled as SCHED_IDLE) below the web process:
+when runaway queries take every processor, lookups, pages and /health still get theirs at once.
 """
 
 from __future__ import annotations
@@ -48,9 +48,23 @@ def limit_memory(megabytes: int) -> None:
 
 
 def lower_priority(nice: int = NICE) -> None:
-    """Run below the web process (nice), so heavy work never starves the light requests."""
+    """Run below the web process (nice), so heavy work never starves the light requests; at
+    the lowest level (NICE) also as SCHED_IDLE."""
     with contextlib.suppress(OSError):
         os.nice(nice)
+    if nice >= NICE:
+        idle_policy()
+
+
+def idle_policy() -> None:
+    """Schedule this process as SCHED_IDLE where the OS has it (no privilege needed)."""
+    # A nice-19 process still keeps its processor until its time slice ends when a web
+    # process wakes up; a SCHED_IDLE one gives it up at once, so a lookup or /health does not
+    # wait behind a runaway query or an attack document's validation.
+    policy = getattr(os, "SCHED_IDLE", None)
+    if policy is not None:
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, policy, os.sched_param(0))
 
 
 def dataset_options(job: dict) -> dict[str, Any]:
