@@ -110,10 +110,11 @@ def _operation(query: Any):
                            "use Accept application/json or text/csv.")
         values = {names[k]: str(v) for k, v in kwargs.items() if v is not None}
         try:
-            answer = await run_in_threadpool(run, state, query, values, media)
+            # the answer is parsed and re-serialised in the thread too: up to row_limit rows
+            # of JSON would otherwise hold the event loop that /health and lookups wait on
+            return await run_in_threadpool(lambda: _render(run(state, query, values, media)))
         except QueryFailed as exc:
             raise query_failure(exc, state.settings.query_timeout) from None
-        return _render(answer)
 
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     for key, p in zip(names, query.params, strict=True):
