@@ -43,10 +43,23 @@ KIND_WORDS = {"power": ("thẩm quyền", "power"), "unit": ("đơn vị hành c
               "authority": ("chủ thể", "authority"), None: ("đối tượng", "item")}
 
 
+class _Unaccent(dict):
+    """str.translate's table that drops combining marks and reads đ as d, filled as characters
+    are met: a per-character generator was half of reading the name index (~200k names at 1M)."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        value: int | str | None = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+UNACCENT = _Unaccent({ord("đ"): "d"})
+
+
 def normalize(text: str) -> str:
     """Fold a name for matching: lower-case, no accents (đ → d), abbreviations expanded."""
     folded = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).replace("đ", "d")
+    folded = folded.translate(UNACCENT)
     tokens = re.sub(r"[^\w]+", " ", folded).split()
     return " ".join(ABBREVIATIONS.get(t, t) for t in tokens)
 
