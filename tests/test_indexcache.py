@@ -204,3 +204,27 @@ def test_cache_carries_the_version_2_tables(two_kbs: tuple) -> None:
     doc = cached.engine.who_holds(F + "power/v2-thu-hoi-dat", F + "unit/99101",
                                   dt.date(2024, 6, 1))
     assert [h["authority"] for h in doc["holders"]] == [F + "post/chu-tich-ubnd-99101"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_paused_restores_the_collector_state(enabled: bool) -> None:
+    import gc
+
+    from thamquyen.indexcache import collector_paused
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError), collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("a failed build")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_collector_runs_again_after_a_build_and_a_cache_load(two_kbs: tuple) -> None:
+    import gc
+
+    assert all(kb.names is not None for kb in two_kbs)
+    assert gc.isenabled()

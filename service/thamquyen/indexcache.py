@@ -82,9 +82,24 @@ def code_key() -> str:
 def build(store: Store) -> tuple[Engine, NameIndex]:
     """Read the Index and NameIndex (plain strings on the embedded store)."""
     source = PlainRows(store) if isinstance(store, EmbeddedStore) else store
-    index = Index.from_store(source)  # type: ignore[arg-type]
-    names = NameIndex.from_store(source, index)  # type: ignore[arg-type]
+    with collector_paused():
+        index = Index.from_store(source)  # type: ignore[arg-type]
+        names = NameIndex.from_store(source, index)  # type: ignore[arg-type]
     return Engine(index), names
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the index is built or loaded: that only adds
+    millions of long-lived objects, so each collection meanwhile scans a growing heap and
+    frees nothing (a fifth of the build's CPU at ~1M triples). Collection resumes after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_from_memory(memory: ox.Store) -> tuple[Engine, NameIndex]:
@@ -206,11 +221,12 @@ def _restore(cls: type, image: dict) -> object:
 
 def _load(path: Path, key: str) -> tuple[Engine, NameIndex] | None:
     try:
-        cached = marshal.loads(path.read_bytes())
-        if not isinstance(cached, dict) or cached.get("key") != key:
-            return None
-        index = _restore(Index, cached["index"])
-        names = _restore(NameIndex, cached["names"])
+        with collector_paused():
+            cached = marshal.loads(path.read_bytes())
+            if not isinstance(cached, dict) or cached.get("key") != key:
+                return None
+            index = _restore(Index, cached["index"])
+            names = _restore(NameIndex, cached["names"])
     except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError) as exc:
         log.warning("index cache %s unreadable, rebuilding: %s", path, exc)
         return None
