@@ -12,6 +12,11 @@ import pytest
 from test_hardening_service import JSON, RUNAWAY, serve  # noqa: F401 (the fixture)
 from thamquyen.api.admission import HEAVY_DEADLINE, Gate, Refused, nationwide
 
+# Runs on processor time alone (a filtered nested loop, flat memory): the cross product of
+# RUNAWAY may reach the worker's memory cap before its fair share on a fast machine.
+SPINNING = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . "
+            "OPTIONAL { ?d ?e ?f FILTER(?f = ?c && ?a != ?d) } }")
+
 
 async def hold(gate: Gate, client: str, entered: list[str], release: asyncio.Event) -> None:
     async with gate.admit(client):
@@ -164,7 +169,7 @@ def test_a_runaway_query_gives_way_after_its_fair_share(serve):  # noqa: F811
     async def scenario() -> tuple[httpx.Response, float, httpx.Response, float]:
         async with httpx.AsyncClient(base_url=served.url, timeout=30, trust_env=False) as c:
             started = time.monotonic()
-            runaway = asyncio.create_task(c.get("/sparql", params={"query": RUNAWAY}, headers={
+            runaway = asyncio.create_task(c.get("/sparql", params={"query": SPINNING}, headers={
                 "X-Forwarded-For": "10.66.0.9", **JSON}))
             await asyncio.sleep(0.5)
             person = await c.get("/sparql", params={"query": "ASK {}"},

@@ -1,14 +1,23 @@
-"""Worker processes run below the web process: SPARQL and validation workers as SCHED_IDLE."""
+"""Worker processes run below the web process: SPARQL workers at nice 19, a query that has had
+its first fraction of a second of processor time as SCHED_IDLE; validation workers SCHED_IDLE."""
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 
+import pyoxigraph as ox
 import pytest
 from thamquyen.api import worker
-from thamquyen.api.executor import WorkerPool
+from thamquyen.api.executor import QueryFailed, QueryJob, WorkerPool
 
 needs_idle = pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no SCHED_IDLE on this OS")
+NUMBERS = " ".join(str(n) for n in range(300))
+# 27 million rows on an empty store, flat memory: seconds of processor time
+SPINNING = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{{NUMBERS}}} VALUES ?b {{{NUMBERS}}} "
+            f"VALUES ?c {{{NUMBERS}}} FILTER(?a + ?b + ?c > -1) }}")
+JSON = ("application/sparql-results+json", "json")
 
 
 def _policies(pool: WorkerPool) -> list[tuple[int, int]]:
@@ -17,14 +26,60 @@ def _policies(pool: WorkerPool) -> list[tuple[int, int]]:
             for w in pool.live]
 
 
+def _thread_policies(pid: int) -> set[int]:
+    """The scheduling policies of a process's threads."""
+    policies = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            policies.add(os.sched_getscheduler(int(task)))
+        except OSError:  # the thread ended meanwhile
+            pass
+    return policies
+
+
+def _job(query: str) -> QueryJob:
+    return QueryJob(query=query, table=JSON, graph=None, limit=10)
+
+
 @needs_idle
-@pytest.mark.parametrize("module", ["thamquyen.api.worker", "thamquyen.api.validator"])
-def test_lowest_priority_workers_are_idle_scheduled(tmp_path, module):
-    pool = WorkerPool(tmp_path, 2, timeout=5, module=module)
+def test_validation_workers_are_idle_scheduled(tmp_path):
+    pool = WorkerPool(tmp_path, 2, timeout=5, module="thamquyen.api.validator")
     try:
         base = os.getpriority(os.PRIO_PROCESS, 0)
         expected = (os.SCHED_IDLE, min(19, base + worker.NICE))
         assert _policies(pool) == [expected, expected]
+    finally:
+        pool.close()
+
+
+@needs_idle
+def test_a_query_is_idle_scheduled_once_it_has_had_its_first_share(tmp_path):
+    ox.Store(str(tmp_path / "store")).flush()  # an empty store on disk, closed again
+    pool = WorkerPool(tmp_path / "store", 1, timeout=20, memory_mb=1024)
+    try:
+        base = os.getpriority(os.PRIO_PROCESS, 0)
+        assert _policies(pool) == [(os.SCHED_OTHER, min(19, base + worker.NICE))]
+        assert pool.run(_job("ASK {}")).body  # a small query: answered, nothing demoted
+        pid = next(iter(pool.live)).process.pid
+        assert _thread_policies(pid) == {os.SCHED_OTHER}
+        failures: list[Exception] = []
+
+        def spin() -> None:
+            try:
+                pool.run(_job(SPINNING))
+            except QueryFailed as exc:
+                failures.append(exc)
+
+        runner = threading.Thread(target=spin, daemon=True)
+        runner.start()
+        deadline = time.monotonic() + 15
+        while os.SCHED_IDLE not in _thread_policies(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.SCHED_IDLE in _thread_policies(pid)
+        assert os.sched_getscheduler(pid) == os.SCHED_OTHER  # the worker's main thread is not
+        runner.join(30)
+        assert not failures, failures
+        assert _thread_policies(pid) == {os.SCHED_OTHER}  # the next query starts afresh
     finally:
         pool.close()
 

@@ -8,8 +8,10 @@ Before it opens the store the process leaves the network (a network namespace of
 no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
 so this is what makes federation impossible even for a query the checks did not catch.
 Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
-It runs at the lowest CPU priority (nice 19, scheduled as SCHED_IDLE) below the web process:
-when runaway queries take every processor, lookups, pages and /health still get theirs at once.
+It runs at the lowest CPU priority (nice 19) below the web process, and a query that has used
+IDLE_AFTER_CPU seconds of processor time is moved to SCHED_IDLE: when runaway queries take every
+processor, lookups, pages and /health still get theirs at once, while a small query on a busy
+machine keeps the share nice 19 gives it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import ctypes
 import os
 import resource
 import sys
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -31,6 +34,9 @@ from .results import render
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
 NICE = 19  # CPU weight 15 against the web process's 1024: the web process always wins
 NAMED_NICE = 5  # the named queries' workers: a third (their queries are the catalog's own)
+IDLE_AFTER_CPU = 0.2  # seconds of processor time after which a query runs as SCHED_IDLE
+WATCH_SECONDS = 0.05  # how often the worker looks at its running query's processor time
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def no_network() -> bool:
@@ -47,24 +53,64 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def lower_priority(nice: int = NICE) -> None:
-    """Run below the web process (nice), so heavy work never starves the light requests; at
-    the lowest level (NICE) also as SCHED_IDLE."""
+def lower_priority(nice: int = NICE, idle: bool = False) -> None:
+    """Run below the web process (nice), so heavy work never starves the light requests; with
+    `idle` also as SCHED_IDLE."""
     with contextlib.suppress(OSError):
         os.nice(nice)
-    if nice >= NICE:
+    if idle:
         idle_policy()
 
 
-def idle_policy() -> None:
-    """Schedule this process as SCHED_IDLE where the OS has it (no privilege needed)."""
+def idle_policy(thread_id: int = 0) -> bool:
+    """Schedule this process (or one of its threads, by native id) as SCHED_IDLE where the OS
+    has it (no privilege needed); False if it could not."""
     # A nice-19 process still keeps its processor until its time slice ends when a web
     # process wakes up; a SCHED_IDLE one gives it up at once, so a lookup or /health does not
-    # wait behind a runaway query or an attack document's validation.
+    # wait behind a runaway query or an attack document's validation. There is no way back
+    # without privilege, hence per query thread for the SPARQL workers.
     policy = getattr(os, "SCHED_IDLE", None)
-    if policy is not None:
-        with contextlib.suppress(OSError):
-            os.sched_setscheduler(0, policy, os.sched_param(0))
+    if policy is None:
+        return False
+    try:
+        os.sched_setscheduler(thread_id, policy, os.sched_param(0))
+    except OSError:
+        return False
+    return True
+
+
+def thread_cpu_seconds(thread_id: int) -> float:
+    """Processor time (user + system) a thread of this process has used; 0 once it is gone."""
+    try:
+        with open(f"/proc/self/task/{thread_id}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def run_demoted(handle: Callable[[ox.Store, dict], tuple], store: ox.Store, job: dict) -> tuple:
+    """`handle(store, job)` in a thread of its own, moved to SCHED_IDLE once it has used
+    IDLE_AFTER_CPU seconds of processor time; its exception, if any, is raised here."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, handle(store, job)))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="query", daemon=True)
+    thread.start()
+    demoted = False
+    while thread.is_alive():
+        thread.join(WATCH_SECONDS)
+        if not demoted and thread.native_id and thread_cpu_seconds(thread.native_id) >= IDLE_AFTER_CPU:
+            demoted = idle_policy(thread.native_id)
+    answered, value = outcome[0]
+    if not answered:
+        raise value
+    return value
 
 
 def dataset_options(job: dict) -> dict[str, Any]:
@@ -105,9 +151,10 @@ def run_job(store: ox.Store, job: dict) -> tuple:
 
 
 def serve(conn: Connection, location: str,
-          handle: Callable[[ox.Store, dict], tuple] = run_job) -> None:
+          handle: Callable[[ox.Store, dict], tuple] = run_job, demote: bool = False) -> None:
     """The worker's loop: a job dict in, `handle`'s answer tuple out; None or a closed pipe
-    ends it. The store is opened read-only on the first job."""
+    ends it. The store is opened read-only on the first job. With `demote`, each job runs as
+    `run_demoted` does."""
     store = None
     try:
         conn.send("ready")
@@ -123,7 +170,7 @@ def serve(conn: Connection, location: str,
         try:
             if store is None:
                 store = ox.Store.read_only(location)
-            answer = handle(store, job)
+            answer = run_demoted(handle, store, job) if demote else handle(store, job)
         except MemoryError:
             answer = ("too_large", "memory")
         except Exception as exc:  # reported to the parent as a failed query, never raised
@@ -144,8 +191,9 @@ def main(argv: list[str]) -> None:
     parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
     # Start-up (a fraction of a second) ran at the web process's priority, so a replacement is
     # ready at once even on a busy machine; queries run at the worker's own low priority.
-    lower_priority(int(argv[4]) if len(argv) > 4 else NICE)
-    serve(Connection(int(argv[1])), argv[2])
+    nice = int(argv[4]) if len(argv) > 4 else NICE
+    lower_priority(nice)
+    serve(Connection(int(argv[1])), argv[2], demote=nice >= NICE)
 
 
 if __name__ == "__main__":
