@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
+import gc
 import os
 import resource
 import sys
@@ -89,16 +91,19 @@ def thread_cpu_seconds(thread_id: int) -> float:
         return 0.0
 
 
-def run_demoted(handle: Callable[[ox.Store, dict], tuple], store: ox.Store, job: dict) -> tuple:
-    """`handle(store, job)` in a thread of its own, moved to SCHED_IDLE once it has used
-    IDLE_AFTER_CPU seconds of processor time; its exception, if any, is raised here."""
-    outcome: list[tuple[bool, Any]] = []
+def run_demoted(compute: Callable[[], tuple]) -> tuple:
+    """`compute()` in a thread of its own, moved to SCHED_IDLE once it has used IDLE_AFTER_CPU
+    seconds of processor time; `compute` must not raise."""
+    outcome: list[tuple] = []
 
     def run() -> None:
         try:
-            outcome.append((True, handle(store, job)))
-        except BaseException as exc:  # handed to the caller's thread
-            outcome.append((False, exc))
+            outcome.append(compute())
+        finally:
+            # pyoxigraph's query results may only be freed by the thread that made them, and
+            # the renderers leave some in reference cycles: collect them here, not later in
+            # the main thread (the start-up objects are frozen, so this is quick)
+            gc.collect()
 
     thread = threading.Thread(target=run, name="query", daemon=True)
     thread.start()
@@ -107,10 +112,7 @@ def run_demoted(handle: Callable[[ox.Store, dict], tuple], store: ox.Store, job:
         thread.join(WATCH_SECONDS)
         if not demoted and thread.native_id and thread_cpu_seconds(thread.native_id) >= IDLE_AFTER_CPU:
             demoted = idle_policy(thread.native_id)
-    answered, value = outcome[0]
-    if not answered:
-        raise value
-    return value
+    return outcome[0] if outcome else ("error", "the query's thread ended without an answer")
 
 
 def dataset_options(job: dict) -> dict[str, Any]:
@@ -150,6 +152,23 @@ def run_job(store: ox.Store, job: dict) -> tuple:
     return ("ok", media, body, truncated)
 
 
+def failure(exc: BaseException, location: str) -> tuple:
+    """A failed query as the answer tuple the parent reads."""
+    if isinstance(exc, MemoryError):
+        return ("too_large", "memory")
+    text = str(exc).replace(location, "<kho>")  # no machine path reaches a client
+    return ("error", f"{type(exc).__name__}: {text[:300]}")
+
+
+def answer_of(handle: Callable[[ox.Store, dict], tuple], store: ox.Store, job: dict,
+              location: str) -> tuple:
+    """`handle`'s answer, or what it raised as a failed query (reported, never raised)."""
+    try:
+        return handle(store, job)
+    except Exception as exc:
+        return failure(exc, location)
+
+
 def serve(conn: Connection, location: str,
           handle: Callable[[ox.Store, dict], tuple] = run_job, demote: bool = False) -> None:
     """The worker's loop: a job dict in, `handle`'s answer tuple out; None or a closed pipe
@@ -170,12 +189,11 @@ def serve(conn: Connection, location: str,
         try:
             if store is None:
                 store = ox.Store.read_only(location)
-            answer = run_demoted(handle, store, job) if demote else handle(store, job)
-        except MemoryError:
-            answer = ("too_large", "memory")
-        except Exception as exc:  # reported to the parent as a failed query, never raised
-            text = str(exc).replace(location, "<kho>")  # no machine path reaches a client
-            answer = ("error", f"{type(exc).__name__}: {text[:300]}")
+        except Exception as exc:
+            answer = failure(exc, location)
+        else:
+            ask = functools.partial(answer_of, handle, store, job, location)
+            answer = run_demoted(ask) if demote else ask()
         try:
             conn.send(answer)
         except (BrokenPipeError, OSError):
@@ -189,6 +207,7 @@ def main(argv: list[str]) -> None:
               "SERVICE is refused by the query checks only", file=sys.stderr)
     limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     parsed_service("ASK {}")  # loads rdflib's SPARQL grammar now, not during the first query
+    gc.freeze()  # what start-up made stays: a query's collection need not scan it
     # Start-up (a fraction of a second) ran at the web process's priority, so a replacement is
     # ready at once even on a busy machine; queries run at the worker's own low priority.
     nice = int(argv[4]) if len(argv) > 4 else NICE
