@@ -61,7 +61,7 @@ PERIOD_EXPECTED: dict[str, dict[str, set[str]]] = {
     "R4": {"R4": {"d-n"}},
     "R5": {"R5": {"d-z", "d-y", "a-other-type"}, "R5-post": {"d-post-k"}},
     "R6": {"R6": {"d-same"}, "R6-uq": {"a-up", "a-self"}},
-    "R7": {"R7": {"d-future", "d-role-b"}},
+    "R7": {"R7": {"d-future", "d-role-b", "d-central-none"}},
     "R16": {"R16": {"a-ghost-delegator"}},
 }
 PERIODS = {"2015": "", "65": "-65", "72": "-72"}  # shape suffix -> fixture folder suffix

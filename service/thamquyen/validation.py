@@ -130,15 +130,21 @@ def _validate_streamed(files: Sequence[Path], shapes: rdflib.Graph, phases: Phas
         count += len(triples)
         del triples
     _announce(phases, count)
-    text = "".join(chunks)
-    chunks.clear()
-    job = (_engine_input(text), typed_strings(core_shapes))
-    del text
     workers = os.cpu_count() or 1
+    # the job is made in the call, not held here: once the child is forked, the callee's
+    # reference is the last one, and dropping it frees the text in this process
     report_graph = _core_with_constraints(
-        job, lambda: sparqlconstraints.run(store, constraints, shapes, workers)
+        _engine_job(chunks, core_shapes),
+        lambda: sparqlconstraints.run(store, constraints, shapes, workers)
         if constraints else [], fork=bool(constraints))
     return _report(report_graph, shapes, phases)
+
+
+def _engine_job(chunks: list[str], core_shapes: rdflib.Graph) -> tuple:
+    """The core engine's input from the N-Triples chunks (emptied: the text exists once)."""
+    text = "".join(chunks)
+    chunks.clear()
+    return _engine_input(text), typed_strings(core_shapes)
 
 
 def _announce(phases: Phases, count: int) -> None:
@@ -232,8 +238,8 @@ def _core_with_constraints(job: tuple, sparql: Callable[[], list], fork: bool) -
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
             core = pool.submit(_forked_core_report)  # forks now, before the SPARQL threads
-            # the child has its copy: this process frees the N-Triples text before it builds
-            # the store (hundreds of MB at national size)
+            # the child has its copy: this process frees the N-Triples text before the SPARQL
+            # constraints run (hundreds of MB at national size; the caller holds no reference)
             _FORKED_JOB = job = None
             sparql_results = sparql()
             outcome, payload = core.result()
