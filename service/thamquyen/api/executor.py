@@ -95,12 +95,7 @@ def cpu_seconds(pid: int) -> float:
     """Processor time a process has used (user + system), 0 if it cannot be read. CPU time,
     not wall time: on a busy machine a small query at low priority may wait long for a
     processor, and it is not the one to stop."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    except (OSError, IndexError, ValueError):
-        return 0.0
+    return worker.stat_cpu_seconds(f"/proc/{pid}/stat")
 
 
 def _answer(raw: tuple) -> QueryAnswer:
@@ -116,7 +111,6 @@ STARTUP_SECONDS = 60.0
 SPARE_WORKERS = 1  # query workers started beyond those the admission gate lets run at once
 FAIR_SHARE = 2.0  # seconds of CPU a query may take while other clients wait for a worker
 FAIR_SHARE_WALL = 5.0  # … or seconds in all, CPU or not
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 POLL_SECONDS = 0.25  # how often a running query looks whether others wait
 FAIR_SHARE_STOP = "fair share"  # the message of a query stopped for others before its deadline
 

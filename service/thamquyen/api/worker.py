@@ -81,14 +81,20 @@ def idle_policy(thread_id: int = 0) -> bool:
     return True
 
 
-def thread_cpu_seconds(thread_id: int) -> float:
-    """Processor time (user + system) a thread of this process has used; 0 once it is gone."""
+def stat_cpu_seconds(stat_path: str) -> float:
+    """Processor time (user + system) in a /proc `stat` file; 0 if it cannot be read (the
+    process or thread is gone)."""
     try:
-        with open(f"/proc/self/task/{thread_id}/stat") as f:
+        with open(stat_path) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def thread_cpu_seconds(thread_id: int) -> float:
+    """Processor time a thread of this process has used; 0 once it is gone."""
+    return stat_cpu_seconds(f"/proc/self/task/{thread_id}/stat")
 
 
 def run_demoted(compute: Callable[[], tuple]) -> tuple:
