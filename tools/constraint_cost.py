@@ -23,16 +23,8 @@ import pyoxigraph as ox
 import rdflib
 from thamquyen import sparqlconstraints
 from thamquyen.namespaces import SH
-from thamquyen.rdfio import read_turtle, turtle_files
-from thamquyen.validation import knowledge_paths, load_shapes
-
-
-def load_store(extra: list[Path]) -> ox.Store:
-    """ontology/ + data/ + the extra files in one store."""
-    store = ox.Store()
-    for file in turtle_files([*knowledge_paths(), *extra]):
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_turtle(file))
-    return store
+from thamquyen.store import EmbeddedStore
+from thamquyen.validation import load_shapes
 
 
 def key(shapes: rdflib.Graph, constraint: sparqlconstraints.Constraint) -> str:
@@ -77,7 +69,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", default="", help="regex on 'shape: message' to select")
     args = parser.parse_args(argv)
     started = time.process_time()
-    store = load_store(args.paths)
+    store = EmbeddedStore.in_memory(args.paths).store  # ontology/ + data/ + the folders
     print(f"store: {len(store):,} quads, {time.process_time() - started:.1f} s CPU",
           file=sys.stderr)
     runs = [cost(store, d, re.compile(args.only)) for d in (args.shapes or [None])]
