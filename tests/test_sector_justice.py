@@ -78,9 +78,9 @@ HOLDER_CASES = [
      "post/chu-tich-ubnd-29431-2025", "doc/280-2025-nd-cp/dieu-1/khoan-2/diem-i"),
     # enterprise registration: the provincial office generated for every province (tools/offices.py)
     ("dang-ky-doanh-nghiep", "84", "2022-06-01",
-     "agency/phong-dang-ky-kinh-doanh-84", "doc/01-2021-nd-cp/dieu-14/khoan-1"),
+     "agency/phong-dang-ky-kinh-doanh-84", "doc/01-2021-nd-cp/dieu-15/khoan-1"),
     ("dang-ky-doanh-nghiep", "84", "2025-04-01",
-     "agency/phong-dang-ky-kinh-doanh-so-tai-chinh-84", "doc/01-2021-nd-cp/dieu-14/khoan-1"),
+     "agency/phong-dang-ky-kinh-doanh-so-tai-chinh-84", "doc/01-2021-nd-cp/dieu-15/khoan-1"),
     # household business registration before NĐ 01/2021 (NĐ 78/2015)
     ("dang-ky-ho-kinh-doanh", "29431", "2020-06-01",
      "agency/phong-tai-chinh-ke-hoach-848", "doc/78-2015-nd-cp/dieu-13/khoan-2"),
