@@ -8,8 +8,10 @@ and a warm open reads the index cache of indexcache.py, keyed by the fingerprint
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
@@ -32,12 +34,19 @@ LOAD_MARK = "https://w3id.org/thamquyen/id/store/loaded"
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
 MODIFIED = "http://purl.org/dc/terms/modified"
 DUMP_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+ADDED = "urn:x-thamquyen:added:"
 
 
 def load_mark(content: str, when: str) -> list[str]:
     """The N-Triples lines of the load mark (content hash, load time)."""
     return [f'<{LOAD_MARK}> <{IDENTIFIER}> "{content}" .',
             f'<{LOAD_MARK}> <{MODIFIED}> "{when}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .']
+
+
+def added_graph(before: str, after: str) -> str:
+    """The named graph of an add-only load (loaddelta.py): the content hash it was added to,
+    the content hash it made."""
+    return f"{ADDED}{before}:{after}"
 
 
 def fingerprint(store: RemoteStore) -> str:
@@ -64,17 +73,20 @@ class BulkRemote:
     store is exported once (N-Triples, parsed as it arrives) into an in-memory Oxigraph
     store; every engine query then runs there, with plain-string rows."""
 
-    def __init__(self, store: RemoteStore, location: Path):
-        self.store, self.location = store, location
+    def __init__(self, store: RemoteStore, location: Path, previous: str | None = None):
+        self.store, self.location, self.previous = store, location, previous
         self.fingerprint = store.fingerprint
         self._memory: PlainRows | None = None
         self.seconds: float | None = None
+        self.triples: int | None = None  # of the export the index is read from
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict]:
         """An engine query, answered from the in-memory copy."""
         if self._memory is None:
             started = time.monotonic()
-            self._memory = PlainRows(EmbeddedStore(dump(self.store), "dump"))
+            memory = read_data(self.store, self.location, self.previous)
+            self.triples = len(memory)
+            self._memory = PlainRows(EmbeddedStore(memory, "dump"))
             self.seconds = time.monotonic() - started
             progress.step("Dựng chỉ mục từ bản sao trong bộ nhớ…",
                           "Building the index from the in-memory copy…")
@@ -89,7 +101,7 @@ def build_in_child(view: BulkRemote, path: Path, key: str) -> None:
     never on a command line)."""
     settings = dataclasses.asdict(view.store.settings)
     order = json.dumps({"settings": settings, "fingerprint": view.fingerprint,
-                        "path": str(path), "key": key})
+                        "previous": view.previous, "path": str(path), "key": key})
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "thamquyen.remote"], input=order.encode(),
                           capture_output=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -107,26 +119,100 @@ def _child() -> int:
     order = json.loads(sys.stdin.read())
     store = RemoteStore(RemoteSettings(**order["settings"]))
     store.fingerprint = order["fingerprint"]
-    view = BulkRemote(store, Path(order["path"]).parent)
+    view = BulkRemote(store, Path(order["path"]).parent, order.get("previous"))
     engine, names = build(view)  # type: ignore[arg-type]
-    save(Path(order["path"]), order["key"], engine, names)
+    save(Path(order["path"]), order["key"], engine, names, view.triples)
     return 0
 
 
-def dump(store: RemoteStore) -> ox.Store:
+def read_data(store: RemoteStore, folder: Path, previous: str | None) -> ox.Store:
+    """The store's data in memory: the kept copy of the `previous` content plus the graph of
+    the add-only load that made the current one, when there are both; else the whole export
+    (kept as the copy of the current content)."""
+    memory = updated(store, folder, previous) if previous else None
+    return memory if memory is not None else dump(store, folder)
+
+
+def copy_file(folder: Path, fingerprint: str) -> Path:
+    """The kept copy (N-Triples, as exported) of the content of a fingerprint."""
+    return folder / f"copy-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.nt"
+
+
+def updated(store: RemoteStore, folder: Path, previous: str) -> ox.Store | None:
+    """The kept copy of `previous` with the old mark out and the add-only load's graph in, or
+    None when one of them is missing or the result does not carry the current mark. The added
+    graph is appended to the copy, which becomes the current content's copy."""
+    before, after = previous.removeprefix("load:"), store.fingerprint.removeprefix("load:")
+    kept = copy_file(folder, previous)
+    if before == previous or after == store.fingerprint or not kept.exists():
+        return None
+    started = time.monotonic()
+    added = store.named_graph(added_graph(before, after))
+    if not added.strip():
+        return None
+    memory = ox.Store()
+    memory.bulk_load(path=kept, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    mark = ox.NamedNode(LOAD_MARK)
+    for quad in list(memory.quads_for_pattern(mark, None, None)):
+        memory.remove(quad)
+    memory.bulk_load(added, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    marked = {q.object.value for q in memory.quads_for_pattern(mark, ox.NamedNode(IDENTIFIER), None)}
+    if marked != {after}:
+        log.warning("kept copy + added graph carry %s, not %s: reading everything", marked, after)
+        return None
+    moving = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+    kept.replace(moving)
+    with moving.open("ab") as sink:
+        sink.write(b"\n" + added)
+    moving.replace(copy_file(folder, store.fingerprint))
+    log.info("index: %d triples from the kept copy + %d bytes added, in %.1f s", len(memory),
+             len(added), time.monotonic() - started)
+    return memory
+
+
+class _Tee(io.RawIOBase):
+    """A reader that writes what it reads into a file as well."""
+
+    def __init__(self, source: io.RawIOBase, sink: io.BufferedWriter):
+        self.source, self.sink = source, sink
+
+    def readable(self) -> bool:
+        """Yes."""
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        """Read from the source, copy into the sink."""
+        count = self.source.readinto(buffer) or 0
+        self.sink.write(buffer[:count])
+        return count
+
+
+def dump(store: RemoteStore, folder: Path | None = None) -> ox.Store:
     """The remote store's triples in a fresh in-memory Oxigraph store, parsed as they arrive
-    (the store's export and our parse run at the same time)."""
+    (the store's export and our parse run at the same time); kept as N-Triples in `folder`
+    too when the content has a load mark (the next add-only load's refresh starts there)."""
     started = time.monotonic()
     progress.step("Đọc dữ liệu từ kho từ xa vào bộ nhớ…",
                   "Reading the remote store's data into memory…")
     memory = ox.Store()
+    keep = (copy_file(folder, store.fingerprint)
+            if folder is not None and store.fingerprint.startswith("load:") else None)
+    partial = keep.with_name(f"{keep.name}.{os.getpid()}.tmp") if keep else None
     try:
-        with store.export(DUMP_QUERY) as body:
+        with store.export(DUMP_QUERY) as body, \
+                (partial.open("wb") if partial else contextlib.nullcontext()) as sink:
             # lenient: no IRI validation, the store has checked what it holds
-            memory.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            memory.bulk_load(_Tee(body, sink) if sink else body, format=ox.RdfFormat.N_TRIPLES,
+                             lenient=True)
             size = body.size
     except (SyntaxError, OSError) as exc:  # a cut or garbled export
+        if partial:
+            partial.unlink(missing_ok=True)
         raise StoreError(f"{store.settings.query_url}: unreadable N-Triples export: {exc}") from exc
+    if keep and partial:
+        for old in folder.glob("copy-*.nt"):  # type: ignore[union-attr]
+            old.unlink(missing_ok=True)
+        partial.replace(keep)
     log.info("index: %d triples (%.0f MB of N-Triples) from %s in %.1f s", len(memory),
              size / 1e6, store.settings.query_url, time.monotonic() - started)
     return memory
