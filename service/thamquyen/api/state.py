@@ -201,8 +201,8 @@ class ServiceState:
     def triple_count(self) -> int:
         """Triples in the store: counted once for the read-only embedded store. Remote: those
         of the data the index in use was read from (its fingerprint's), the store being asked
-        a trivial ASK at most every 30 s to show it is reachable; counted there (COUNT(*),
-        a full scan: seconds at ~3M) only when the index does not know."""
+        a trivial ASK at most every 30 s to show it is reachable; counted there (COUNT(*), a
+        full scan of the store) only when the index does not know."""
         store = self.store
         now = time.monotonic()
         if self._count is not None and (isinstance(store, EmbeddedStore) or now - self._count[0] < 30):
