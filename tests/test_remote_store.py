@@ -370,6 +370,29 @@ def test_a_refresh_after_an_add_only_load_reads_only_what_it_added(server, mini_
 
 
 @pytest.mark.remote
+def test_a_copy_that_cannot_be_written_or_read_only_costs_the_shortcut(server, mini_home,
+                                                                      tmp_path):
+    """A full disk while the export is kept: the read goes on, no copy is left. A damaged
+    copy: the refresh reads everything instead of failing."""
+    from thamquyen.remote import copy_file, dump, fingerprint, updated
+
+    assert load_with_cli(server, home=mini_home) == 0
+    store = RemoteStore(server.remote())
+    first = store.fingerprint = fingerprint(store)
+    kept = copy_file(tmp_path, first)
+    kept.with_name(f"{kept.name}.{os.getpid()}.tmp").symlink_to("/dev/full")
+    assert len(dump(store, tmp_path)) == stored_triples(server)
+    assert list(tmp_path.iterdir()) == []
+    dump(store, tmp_path)
+    kept.write_bytes(b"<https://example.org/a> <https://example.org/b> broken\n")
+    extra = tmp_path / "hai.ttl"
+    extra.write_text(SECOND_CONFERRAL, encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0
+    store.fingerprint = fingerprint(store)
+    assert updated(store, tmp_path, first) is None
+
+
+@pytest.mark.remote
 def test_warm_open_reads_the_index_cache(server, mini_home, tmp_path):
     from thamquyen.kb import open_kb
 

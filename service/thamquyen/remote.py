@@ -140,8 +140,9 @@ def copy_file(folder: Path, fingerprint: str) -> Path:
 
 def updated(store: RemoteStore, folder: Path, previous: str) -> ox.Store | None:
     """The kept copy of `previous` with the old mark out and the add-only load's graph in, or
-    None when one of them is missing or the result does not carry the current mark. The added
-    graph is appended to the copy, which becomes the current content's copy."""
+    None when one of them is missing, the copy is unreadable or the result does not carry the
+    current mark. The added graph is appended to the copy, which becomes the current content's
+    copy."""
     before, after = previous.removeprefix("load:"), store.fingerprint.removeprefix("load:")
     kept = copy_file(folder, previous)
     if before == previous or after == store.fingerprint or not kept.exists():
@@ -150,6 +151,22 @@ def updated(store: RemoteStore, folder: Path, previous: str) -> ox.Store | None:
     added = store.named_graph(added_graph(before, after))
     if not added.strip():
         return None
+    try:
+        memory = _applied(kept, added, after)
+    except (SyntaxError, OSError) as exc:  # a damaged copy: read everything (a new copy is kept)
+        log.warning("kept copy %s unreadable, reading everything: %s", kept, exc)
+        return None
+    if memory is None:
+        return None
+    _append(kept, added, copy_file(folder, store.fingerprint))
+    log.info("index: %d triples from the kept copy + %d bytes added, in %.1f s", len(memory),
+             len(added), time.monotonic() - started)
+    return memory
+
+
+def _applied(kept: Path, added: bytes, after: str) -> ox.Store | None:
+    """The kept copy in memory, its load mark out and the added graph in; None unless that
+    carries the content hash `after`."""
     memory = ox.Store()
     memory.bulk_load(path=kept, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     mark = ox.NamedNode(LOAD_MARK)
@@ -160,31 +177,70 @@ def updated(store: RemoteStore, folder: Path, previous: str) -> ox.Store | None:
     if marked != {after}:
         log.warning("kept copy + added graph carry %s, not %s: reading everything", marked, after)
         return None
-    moving = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-    kept.replace(moving)
-    with moving.open("ab") as sink:
-        sink.write(b"\n" + added)
-    moving.replace(copy_file(folder, store.fingerprint))
-    log.info("index: %d triples from the kept copy + %d bytes added, in %.1f s", len(memory),
-             len(added), time.monotonic() - started)
     return memory
 
 
-class _Tee(io.RawIOBase):
-    """A reader that writes what it reads into a file as well."""
+def _append(kept: Path, added: bytes, target: Path) -> None:
+    """The kept copy with the added triples appended becomes `target` (a failed write only
+    costs the next refresh its shortcut)."""
+    moving = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+    try:
+        kept.replace(moving)
+        with moving.open("ab") as sink:
+            sink.write(b"\n" + added)
+        moving.replace(target)
+    except OSError as exc:
+        log.warning("cannot keep a copy of the data in %s: %s", target, exc)
+        moving.unlink(missing_ok=True)
 
-    def __init__(self, source: io.RawIOBase, sink: io.BufferedWriter):
-        self.source, self.sink = source, sink
+
+class _Tee(io.RawIOBase):
+    """A reader that also writes what it reads into a file; a failed write (a full disk)
+    stops the copy, never the read."""
+
+    def __init__(self, source: io.RawIOBase, target: Path):
+        self.source, self.target = source, target
+        self.sink: io.BufferedWriter | None = None
+        try:
+            self.sink = target.open("wb")
+        except OSError as exc:
+            self._give_up(exc)
 
     def readable(self) -> bool:
         """Yes."""
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        """Read from the source, copy into the sink."""
+        """Read from the source, copy into the file."""
         count = self.source.readinto(buffer) or 0
-        self.sink.write(buffer[:count])
+        if self.sink is not None:
+            try:
+                self.sink.write(buffer[:count])
+            except OSError as exc:
+                self._give_up(exc)
         return count
+
+    def finish(self, keep: Path | None) -> None:
+        """Close the copy and rename it `keep`, the only copy in its folder (None: remove it)."""
+        if self.sink is not None and keep is not None:
+            try:
+                self.sink.close()
+                for old in keep.parent.glob("copy-*.nt"):
+                    old.unlink(missing_ok=True)
+                self.target.replace(keep)
+                return
+            except OSError as exc:
+                self._give_up(exc)
+        self._give_up(None)
+
+    def _give_up(self, exc: OSError | None) -> None:
+        if exc is not None:
+            log.warning("cannot keep a copy of the export in %s: %s", self.target, exc)
+        if self.sink is not None:
+            with contextlib.suppress(OSError):
+                self.sink.close()
+            self.sink = None
+        self.target.unlink(missing_ok=True)
 
 
 def dump(store: RemoteStore, folder: Path | None = None) -> ox.Store:
@@ -197,22 +253,19 @@ def dump(store: RemoteStore, folder: Path | None = None) -> ox.Store:
     memory = ox.Store()
     keep = (copy_file(folder, store.fingerprint)
             if folder is not None and store.fingerprint.startswith("load:") else None)
-    partial = keep.with_name(f"{keep.name}.{os.getpid()}.tmp") if keep else None
+    tee: _Tee | None = None
     try:
-        with store.export(DUMP_QUERY) as body, \
-                (partial.open("wb") if partial else contextlib.nullcontext()) as sink:
+        with store.export(DUMP_QUERY) as body:
+            tee = _Tee(body, keep.with_name(f"{keep.name}.{os.getpid()}.tmp")) if keep else None
             # lenient: no IRI validation, the store has checked what it holds
-            memory.bulk_load(_Tee(body, sink) if sink else body, format=ox.RdfFormat.N_TRIPLES,
-                             lenient=True)
+            memory.bulk_load(tee or body, format=ox.RdfFormat.N_TRIPLES, lenient=True)
             size = body.size
     except (SyntaxError, OSError) as exc:  # a cut or garbled export
-        if partial:
-            partial.unlink(missing_ok=True)
+        if tee is not None:
+            tee.finish(None)
         raise StoreError(f"{store.settings.query_url}: unreadable N-Triples export: {exc}") from exc
-    if keep and partial:
-        for old in folder.glob("copy-*.nt"):  # type: ignore[union-attr]
-            old.unlink(missing_ok=True)
-        partial.replace(keep)
+    if tee is not None:
+        tee.finish(keep)
     log.info("index: %d triples (%.0f MB of N-Triples) from %s in %.1f s", len(memory),
              size / 1e6, store.settings.query_url, time.monotonic() - started)
     return memory
