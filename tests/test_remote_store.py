@@ -292,6 +292,8 @@ def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
         assert answers == [[UBND_84], [UBND_84]], answers
         health = [httpx.get(f"{u}/health", timeout=5).json() for u in urls]
         assert health[0]["fingerprint"] == health[1]["fingerprint"]
+        # the count of the data each new index was read from (no COUNT(*) on the store)
+        assert health[0]["triples"] == health[1]["triples"] == stored_triples(server)
         assert all(h["index_age_s"] is not None and h["index_age_s"] < 60 for h in health)
         asker.stop.set()
         asker.join(30)
@@ -301,6 +303,93 @@ def test_two_replicas_answer_the_same_after_a_load(server, mini_home, tmp_path):
         asker.stop.set()
         for process, _ in replicas:
             stop(process)
+
+
+def stored_triples(server) -> int:
+    """The store's triple count, counted there."""
+    rows = RemoteStore(server.remote()).select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(rows[0]["n"])
+
+
+@pytest.mark.remote
+def test_the_index_knows_how_many_triples_it_was_read_from(server, mini_home, tmp_path):
+    """A remote store's /health count comes from its index, cold or from the cache."""
+    from thamquyen.kb import open_kb
+
+    assert load_with_cli(server, home=mini_home) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THAMQUYEN_HOME", str(mini_home))
+        cold = open_kb(remote=server.remote(), workdir=tmp_path)
+        warm = open_kb(remote=server.remote(), workdir=tmp_path)
+    assert cold.store.triples == warm.store.triples == stored_triples(server) > 1000
+
+
+def named_graphs(server) -> list[str]:
+    """The names of the store's named graphs."""
+    answer = httpx.post(server.query_url,
+                        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    return sorted(b["g"]["value"] for b in answer.json()["results"]["bindings"])
+
+
+def triples_of(memory: ox.Store) -> tuple[int, set[str]]:
+    """How many triples an in-memory store has, and those without a blank node as N-Triples
+    lines (each parse names blank nodes afresh)."""
+    lines = {str(q.triple) for q in memory}
+    return len(lines), {t for t in lines if "_:" not in t}
+
+
+@pytest.mark.remote
+def test_a_refresh_after_an_add_only_load_reads_only_what_it_added(server, mini_home, tmp_path):
+    """The first read keeps a copy of the export; after an add-only load the refresh reads the
+    load's added graph onto that copy, and gets exactly what a full export gives. A load that
+    changes a file drops that graph, and the next refresh reads everything."""
+    from thamquyen.remote import copy_file, dump, fingerprint, updated
+
+    assert load_with_cli(server, home=mini_home) == 0
+    store = RemoteStore(server.remote())
+    first = store.fingerprint = fingerprint(store)
+    dump(store, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [copy_file(tmp_path, first).name]
+    extra = tmp_path / "hai.ttl"
+    extra.write_text(SECOND_CONFERRAL, encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0
+    assert len(named_graphs(server)) == 1  # what the add-only load added
+    second = store.fingerprint = fingerprint(store)
+    memory = updated(store, tmp_path, first)
+    assert memory is not None
+    read = triples_of(memory)
+    assert read == triples_of(dump(store))
+    assert any("kiem-thu-api-hai" in t for t in read[1])
+    assert [p.name for p in tmp_path.glob("copy-*")] == [copy_file(tmp_path, second).name]
+    extra.write_text(SECOND_CONFERRAL.replace("2020-01-01", "2021-01-01"), encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0  # a file changed: a full load
+    assert named_graphs(server) == []
+    store.fingerprint = fingerprint(store)
+    assert updated(store, tmp_path, second) is None
+
+
+@pytest.mark.remote
+def test_a_copy_that_cannot_be_written_or_read_only_costs_the_shortcut(server, mini_home,
+                                                                      tmp_path):
+    """A full disk while the export is kept: the read goes on, no copy is left. A damaged
+    copy: the refresh reads everything instead of failing."""
+    from thamquyen.remote import copy_file, dump, fingerprint, updated
+
+    assert load_with_cli(server, home=mini_home) == 0
+    store = RemoteStore(server.remote())
+    first = store.fingerprint = fingerprint(store)
+    kept = copy_file(tmp_path, first)
+    kept.with_name(f"{kept.name}.{os.getpid()}.tmp").symlink_to("/dev/full")
+    assert len(dump(store, tmp_path)) == stored_triples(server)
+    assert list(tmp_path.iterdir()) == []
+    dump(store, tmp_path)
+    kept.write_bytes(b"<https://example.org/a> <https://example.org/b> broken\n")
+    extra = tmp_path / "hai.ttl"
+    extra.write_text(SECOND_CONFERRAL, encoding="utf-8")
+    assert load_with_cli(server, extra, home=mini_home) == 0
+    store.fingerprint = fingerprint(store)
+    assert updated(store, tmp_path, first) is None
 
 
 @pytest.mark.remote

@@ -22,7 +22,7 @@ from conftest import POWER_ONE, UBND_84, free_port, wait_until
 from test_remote_store import holders_of, serve, stop
 from thamquyen.bench.pure_sparql import virtuoso_ini
 from thamquyen.cli import main
-from thamquyen.store import RemoteSettings
+from thamquyen.store import RemoteSettings, RemoteStore
 
 pytestmark = pytest.mark.remote
 GRAPH = "https://example.org/thamquyen-virtuoso"
@@ -113,6 +113,32 @@ def test_an_add_only_load_into_a_graph(virtuoso, mini_home, tmp_path, capsys):
     assert virtuoso.count() == first + 2 + 1  # and the load mark lists one more file
     assert load(virtuoso, mini_home) == 0
     assert virtuoso.count() == first
+
+
+def test_a_refresh_after_an_add_only_load_reads_its_added_graph(virtuoso, mini_home, tmp_path):
+    """On Virtuoso (no Graph Store dump: CONSTRUCT) the refresh after an add-only load reads
+    the kept copy plus the load's added graph, the same triples as a full read; the next
+    load drops that graph."""
+    from thamquyen.remote import ADDED, dump, fingerprint, updated
+
+    assert load(virtuoso, mini_home) == 0
+    store = RemoteStore(virtuoso.remote())
+    first = store.fingerprint = fingerprint(store)
+    dump(store, tmp_path)
+    extra = tmp_path / "extra.ttl"
+    extra.write_text('<https://w3id.org/thamquyen/id/power/them> '
+                     '<http://www.w3.org/2004/02/skos/core#prefLabel> "Thêm"@vi .\n',
+                     encoding="utf-8")
+    assert load(virtuoso, mini_home, str(extra)) == 0
+    store.fingerprint = fingerprint(store)
+    memory = updated(store, tmp_path, first)
+    assert memory is not None
+    assert len(memory) == len(dump(store)) == virtuoso.count()
+    everywhere = RemoteStore(RemoteSettings(virtuoso.query_url, timeout=60))
+    graphs = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER STRSTARTS(STR(?g), '{ADDED}') }}"
+    assert len(everywhere.select(graphs)) == 1
+    assert load(virtuoso, mini_home) == 0
+    assert everywhere.select(graphs) == []
 
 
 def test_basic_auth_is_refused_and_nothing_changes(virtuoso, mini_home, capsys):

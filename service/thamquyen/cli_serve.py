@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from . import progress
 from .api.settings import environment_help, from_env
 from .clitext import say
-from .loaddelta import added_request, file_hashes, loaded_parts, part_lines
+from .loaddelta import added_request, dropped, file_hashes, last_load, part_lines
 from .rdfio import InputError, display_path, read_turtle
 from .remote import load_mark
 from .store import (
@@ -231,22 +231,24 @@ def _chunks(lines: list[str], limit: int) -> list[list[str]]:
 
 
 def update_requests(files: Sequence[tuple[Path, list[ox.Triple]]], limit: int,
-                    graph: str | None = None, mark: Sequence[str] = ()) -> list[str]:
+                    graph: str | None = None, mark: Sequence[str] = (),
+                    drop: str = "") -> list[str]:
     """The SPARQL Update requests, each at most about `limit` bytes; the store changes at once.
 
     Everything in one request into the default graph: `CLEAR DEFAULT ; INSERT DATA { … }`.
     Otherwise (several requests, or a named graph): every batch goes into a fresh staging
     graph, and a last request moves it onto the target (MOVE replaces the target in one
-    operation, so readers never see half a load)."""
+    operation, so readers never see half a load). `drop`: operations done with that change
+    (the last add-only load's graph dropped)."""
     batches = _batches(files, limit)
     batches[0] = [*mark, *batches[0]]
     if graph is None and len(batches) == 1:
-        return ["CLEAR DEFAULT ;\nINSERT DATA {\n" + "\n".join(batches[0]) + "\n}\n"]
+        return [drop + "CLEAR DEFAULT ;\nINSERT DATA {\n" + "\n".join(batches[0]) + "\n}\n"]
     staging = f"urn:x-thamquyen:loading:{uuid.uuid4().hex}"
     requests = [(f"DROP SILENT GRAPH <{staging}> ;\n" if number == 0 else "")
                 + _insert(staging, lines) for number, lines in enumerate(batches)]
     target = f"GRAPH <{graph}>" if graph else "DEFAULT"
-    return [*requests, f"MOVE SILENT GRAPH <{staging}> TO {target}\n"]
+    return [*requests, f"{drop}MOVE SILENT GRAPH <{staging}> TO {target}\n"]
 
 
 def _insert(graph: str, lines: list[str]) -> str:
@@ -279,18 +281,21 @@ def run_load(args: argparse.Namespace) -> int:
     count = sum(len(t) for _, t in files)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     hashes = file_hashes(sources)
-    mark = [*load_mark(content_hash(sources), when), *part_lines(hashes)]
+    content = content_hash(sources)
+    mark = [*load_mark(content, when), *part_lines(hashes)]
     batch_mb = args.batch_mb or (GRAPH_BATCH_MB if remote.graph else DEFAULT_BATCH_MB)
     limit = int(batch_mb * 1024 * 1024)
     store = RemoteStore(remote)
     try:
-        before = set() if args.full else loaded_parts(store)
+        before = last_load(store)
     except StoreError as exc:
         print(f"Lỗi: không đọc được kho dữ liệu, không có gì được ghi — the store cannot be read, "
               f"nothing was written: {exc}", file=sys.stderr)
         return EXIT_FAIL
-    added = added_request(files, hashes, before, mark, limit, remote.graph)
-    requests = [added] if added else update_requests(files, limit, remote.graph, mark)
+    added = None if args.full else added_request(files, hashes, before, mark, limit, remote.graph,
+                                                 content)
+    requests = [added] if added else update_requests(files, limit, remote.graph, mark,
+                                                     dropped(before))
     for number, update in enumerate(requests):
         progress.step(f"Gửi yêu cầu ghi {number + 1}/{len(requests)} ({len(update) / 1e6:.1f} MB)…",
                       f"Sending update {number + 1}/{len(requests)} ({len(update) / 1e6:.1f} MB)…")

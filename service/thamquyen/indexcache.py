@@ -219,7 +219,7 @@ def _restore(cls: type, image: dict) -> object:
     return obj
 
 
-def _load(path: Path, key: str) -> tuple[Engine, NameIndex] | None:
+def _load(path: Path, key: str, store: object = None) -> tuple[Engine, NameIndex] | None:
     try:
         with collector_paused():
             cached = marshal.loads(path.read_bytes())
@@ -231,14 +231,19 @@ def _load(path: Path, key: str) -> tuple[Engine, NameIndex] | None:
         log.warning("index cache %s unreadable, rebuilding: %s", path, exc)
         return None
     names.index = index  # type: ignore[attr-defined]
+    if store is not None and isinstance(cached.get("triples"), int):
+        store.triples = cached["triples"]  # type: ignore[attr-defined]
     return Engine(index), names  # type: ignore[arg-type]
 
 
-def save(path: Path, key: str, engine: Engine, names: NameIndex) -> None:
-    """Write the cache file of an index (atomically: a temporary file renamed into place)."""
+def save(path: Path, key: str, engine: Engine, names: NameIndex,
+         triples: int | None = None) -> None:
+    """Write the cache file of an index (atomically: a temporary file renamed into place),
+    with the number of triples it was read from when known."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        data = marshal.dumps({"key": key, "index": _image(engine.index), "names": _image(names)})
+        data = marshal.dumps({"key": key, "index": _image(engine.index), "names": _image(names),
+                              "triples": triples})
         tmp.write_bytes(data)
         tmp.replace(path)
     except (OSError, ValueError, TypeError) as exc:  # only costs the next start-up
@@ -254,24 +259,25 @@ def load_or_build(store: Store, built: object = None,
     writes the cache file, when given); then cached.
 
     The index is millions of long-lived objects: they are moved out of the garbage collector's
-    reach (gc.freeze), so that a full collection never pauses a who-holds answer for ~10 ms."""
+    reach (gc.freeze), so that a full collection never pauses a who-holds answer for ~10 ms.
+    A store with a `triples` attribute gets the number of triples the index was read from."""
     path = _cache_file(store)
     if path is None:
         cached = built if isinstance(built, tuple) else _build(store)
     else:
         key = f"{store.fingerprint}-{code_key()}"
-        cached = _load(path, key) if path.exists() else None
+        cached = _load(path, key, store) if path.exists() else None
         if cached is None:
             with _building(path):  # another process reading the same index: wait, then load it
-                cached = _load(path, key) if path.exists() else None
+                cached = _load(path, key, store) if path.exists() else None
                 if cached is None and in_child is not None:
                     in_child(store, path, key)
-                    cached = _load(path, key)
+                    cached = _load(path, key, store)
                     if cached is None:
                         raise StoreError(f"the index read in a child process is not in {path}")
                 if cached is None:
                     cached = built if isinstance(built, tuple) else _build(store)
-                    save(path, key, *cached)
+                    save(path, key, *cached, triples=getattr(store, "triples", None))
     gc.collect()
     gc.freeze()
     return cached

@@ -143,15 +143,18 @@ def open_kb(extra: Sequence[Path] = (), remote: RemoteSettings | None = None,
     return kb
 
 
-def open_remote(store: RemoteStore, workdir: Path | None = None, in_child: bool = False) -> KB:
+def open_remote(store: RemoteStore, workdir: Path | None = None, in_child: bool = False,
+                previous: str | None = None) -> KB:
     """A remote store's knowledge base: its fingerprint read first, then the index from the
-    cache of that fingerprint, or read in bulk (one N-Triples export) and cached; `in_child`:
+    cache of that fingerprint, or read in bulk (one N-Triples export, or the kept copy of the
+    `previous` fingerprint's content and what an add-only load added) and cached; `in_child`:
     that read runs in a child process (a refresh while requests are served)."""
     from .remote import BulkRemote, build_in_child, cache_folder, fingerprint
 
     store.fingerprint = fingerprint(store)
-    view = BulkRemote(store, cache_folder(store, workdir))
+    view = BulkRemote(store, cache_folder(store, workdir), previous)
     engine, names = load_or_build(view, in_child=build_in_child if in_child else None)  # type: ignore[arg-type]
+    store.triples = view.triples
     kb = KB(store, engine, names)
     engine.namer = kb.display_names
     return kb

@@ -8,8 +8,10 @@ and a warm open reads the index cache of indexcache.py, keyed by the fingerprint
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
@@ -32,12 +34,19 @@ LOAD_MARK = "https://w3id.org/thamquyen/id/store/loaded"
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
 MODIFIED = "http://purl.org/dc/terms/modified"
 DUMP_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+ADDED = "urn:x-thamquyen:added:"
 
 
 def load_mark(content: str, when: str) -> list[str]:
     """The N-Triples lines of the load mark (content hash, load time)."""
     return [f'<{LOAD_MARK}> <{IDENTIFIER}> "{content}" .',
             f'<{LOAD_MARK}> <{MODIFIED}> "{when}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .']
+
+
+def added_graph(before: str, after: str) -> str:
+    """The named graph of an add-only load (loaddelta.py): the content hash it was added to,
+    the content hash it made."""
+    return f"{ADDED}{before}:{after}"
 
 
 def fingerprint(store: RemoteStore) -> str:
@@ -64,17 +73,20 @@ class BulkRemote:
     store is exported once (N-Triples, parsed as it arrives) into an in-memory Oxigraph
     store; every engine query then runs there, with plain-string rows."""
 
-    def __init__(self, store: RemoteStore, location: Path):
-        self.store, self.location = store, location
+    def __init__(self, store: RemoteStore, location: Path, previous: str | None = None):
+        self.store, self.location, self.previous = store, location, previous
         self.fingerprint = store.fingerprint
         self._memory: PlainRows | None = None
         self.seconds: float | None = None
+        self.triples: int | None = None  # of the export the index is read from
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict]:
         """An engine query, answered from the in-memory copy."""
         if self._memory is None:
             started = time.monotonic()
-            self._memory = PlainRows(EmbeddedStore(dump(self.store), "dump"))
+            memory = read_data(self.store, self.location, self.previous)
+            self.triples = len(memory)
+            self._memory = PlainRows(EmbeddedStore(memory, "dump"))
             self.seconds = time.monotonic() - started
             progress.step("Dựng chỉ mục từ bản sao trong bộ nhớ…",
                           "Building the index from the in-memory copy…")
@@ -89,7 +101,7 @@ def build_in_child(view: BulkRemote, path: Path, key: str) -> None:
     never on a command line)."""
     settings = dataclasses.asdict(view.store.settings)
     order = json.dumps({"settings": settings, "fingerprint": view.fingerprint,
-                        "path": str(path), "key": key})
+                        "previous": view.previous, "path": str(path), "key": key})
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "thamquyen.remote"], input=order.encode(),
                           capture_output=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -107,26 +119,153 @@ def _child() -> int:
     order = json.loads(sys.stdin.read())
     store = RemoteStore(RemoteSettings(**order["settings"]))
     store.fingerprint = order["fingerprint"]
-    view = BulkRemote(store, Path(order["path"]).parent)
+    view = BulkRemote(store, Path(order["path"]).parent, order.get("previous"))
     engine, names = build(view)  # type: ignore[arg-type]
-    save(Path(order["path"]), order["key"], engine, names)
+    save(Path(order["path"]), order["key"], engine, names, view.triples)
     return 0
 
 
-def dump(store: RemoteStore) -> ox.Store:
+def read_data(store: RemoteStore, folder: Path, previous: str | None) -> ox.Store:
+    """The store's data in memory: the kept copy of the `previous` content plus the graph of
+    the add-only load that made the current one, when there are both; else the whole export
+    (kept as the copy of the current content)."""
+    memory = updated(store, folder, previous) if previous else None
+    return memory if memory is not None else dump(store, folder)
+
+
+def copy_file(folder: Path, fingerprint: str) -> Path:
+    """The kept copy (N-Triples, as exported) of the content of a fingerprint."""
+    return folder / f"copy-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.nt"
+
+
+def updated(store: RemoteStore, folder: Path, previous: str) -> ox.Store | None:
+    """The kept copy of `previous` with the old mark out and the add-only load's graph in, or
+    None when one of them is missing, the copy is unreadable or the result does not carry the
+    current mark. The added graph is appended to the copy, which becomes the current content's
+    copy."""
+    before, after = previous.removeprefix("load:"), store.fingerprint.removeprefix("load:")
+    kept = copy_file(folder, previous)
+    if before == previous or after == store.fingerprint or not kept.exists():
+        return None
+    started = time.monotonic()
+    added = store.named_graph(added_graph(before, after))
+    if not added.strip():
+        return None
+    try:
+        memory = _applied(kept, added, after)
+    except (SyntaxError, OSError) as exc:  # a damaged copy: read everything (a new copy is kept)
+        log.warning("kept copy %s unreadable, reading everything: %s", kept, exc)
+        return None
+    if memory is None:
+        return None
+    _append(kept, added, copy_file(folder, store.fingerprint))
+    log.info("index: %d triples from the kept copy + %d bytes added, in %.1f s", len(memory),
+             len(added), time.monotonic() - started)
+    return memory
+
+
+def _applied(kept: Path, added: bytes, after: str) -> ox.Store | None:
+    """The kept copy in memory, its load mark out and the added graph in; None unless that
+    carries the content hash `after`."""
+    memory = ox.Store()
+    memory.bulk_load(path=kept, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    mark = ox.NamedNode(LOAD_MARK)
+    for quad in list(memory.quads_for_pattern(mark, None, None)):
+        memory.remove(quad)
+    memory.bulk_load(added, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    marked = {q.object.value for q in memory.quads_for_pattern(mark, ox.NamedNode(IDENTIFIER), None)}
+    if marked != {after}:
+        log.warning("kept copy + added graph carry %s, not %s: reading everything", marked, after)
+        return None
+    return memory
+
+
+def _append(kept: Path, added: bytes, target: Path) -> None:
+    """The kept copy with the added triples appended becomes `target` (a failed write only
+    costs the next refresh its shortcut)."""
+    moving = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+    try:
+        kept.replace(moving)
+        with moving.open("ab") as sink:
+            sink.write(b"\n" + added)
+        moving.replace(target)
+    except OSError as exc:
+        log.warning("cannot keep a copy of the data in %s: %s", target, exc)
+        moving.unlink(missing_ok=True)
+
+
+class _Tee(io.RawIOBase):
+    """A reader that also writes what it reads into a file; a failed write (a full disk)
+    stops the copy, never the read."""
+
+    def __init__(self, source: io.RawIOBase, target: Path):
+        self.source, self.target = source, target
+        self.sink: io.BufferedWriter | None = None
+        try:
+            self.sink = target.open("wb")
+        except OSError as exc:
+            self._give_up(exc)
+
+    def readable(self) -> bool:
+        """Yes."""
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        """Read from the source, copy into the file."""
+        count = self.source.readinto(buffer) or 0
+        if self.sink is not None:
+            try:
+                self.sink.write(buffer[:count])
+            except OSError as exc:
+                self._give_up(exc)
+        return count
+
+    def finish(self, keep: Path | None) -> None:
+        """Close the copy and rename it `keep`, the only copy in its folder (None: remove it)."""
+        if self.sink is not None and keep is not None:
+            try:
+                self.sink.close()
+                for old in keep.parent.glob("copy-*.nt"):
+                    old.unlink(missing_ok=True)
+                self.target.replace(keep)
+                return
+            except OSError as exc:
+                self._give_up(exc)
+        self._give_up(None)
+
+    def _give_up(self, exc: OSError | None) -> None:
+        if exc is not None:
+            log.warning("cannot keep a copy of the export in %s: %s", self.target, exc)
+        if self.sink is not None:
+            with contextlib.suppress(OSError):
+                self.sink.close()
+            self.sink = None
+        self.target.unlink(missing_ok=True)
+
+
+def dump(store: RemoteStore, folder: Path | None = None) -> ox.Store:
     """The remote store's triples in a fresh in-memory Oxigraph store, parsed as they arrive
-    (the store's export and our parse run at the same time)."""
+    (the store's export and our parse run at the same time); kept as N-Triples in `folder`
+    too when the content has a load mark (the next add-only load's refresh starts there)."""
     started = time.monotonic()
     progress.step("Đọc dữ liệu từ kho từ xa vào bộ nhớ…",
                   "Reading the remote store's data into memory…")
     memory = ox.Store()
+    keep = (copy_file(folder, store.fingerprint)
+            if folder is not None and store.fingerprint.startswith("load:") else None)
+    tee: _Tee | None = None
     try:
         with store.export(DUMP_QUERY) as body:
+            tee = _Tee(body, keep.with_name(f"{keep.name}.{os.getpid()}.tmp")) if keep else None
             # lenient: no IRI validation, the store has checked what it holds
-            memory.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            memory.bulk_load(tee or body, format=ox.RdfFormat.N_TRIPLES, lenient=True)
             size = body.size
     except (SyntaxError, OSError) as exc:  # a cut or garbled export
+        if tee is not None:
+            tee.finish(None)
         raise StoreError(f"{store.settings.query_url}: unreadable N-Triples export: {exc}") from exc
+    if tee is not None:
+        tee.finish(keep)
     log.info("index: %d triples (%.0f MB of N-Triples) from %s in %.1f s", len(memory),
              size / 1e6, store.settings.query_url, time.monotonic() - started)
     return memory

@@ -272,6 +272,7 @@ class RemoteStore:
     def __init__(self, settings: RemoteSettings):
         self.settings = settings
         self.fingerprint = "remote:" + hashlib.sha256(settings.query_url.encode()).hexdigest()[:12]
+        self.triples: int | None = None  # in the data its index was read from, when known
         self._lateral: bool | None = None
 
     def has_lateral(self) -> bool:
@@ -374,6 +375,20 @@ class RemoteStore:
         with self._response("POST", self.settings.query_url,
                             data=self._construct(construct)) as body:
             yield body
+
+    def named_graph(self, graph: str) -> bytes:
+        """The N-Triples of one named graph, whatever --graph says (empty: no such graph).
+        A Graph Store Protocol GET where there is one, else a CONSTRUCT."""
+        url = self.graph_store_url()
+        if url is not None:
+            try:
+                with self._response("GET", url, params={"graph": graph}) as body:
+                    return body.read()
+            except NotServed:  # no such graph, or not a graph store
+                pass
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        with self._response("POST", self.settings.query_url, data={"query": query}) as body:
+            return body.read()
 
     def _construct(self, query: str) -> dict[str, str]:
         data = {"query": query}

@@ -28,6 +28,7 @@ from .settings import Settings, find_yasgui
 log = logging.getLogger("thamquyen.api")
 T = TypeVar("T")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+REACHABLE = "ASK {}"  # /health on a remote store: answered without reading any data
 
 
 class ServiceState:
@@ -92,7 +93,7 @@ class ServiceState:
             return False
         assert self.settings.remote is not None
         fresh = open_remote(RemoteStore(self.settings.remote), self.settings.workdir,
-                            in_child=True)
+                            in_child=True, previous=current.store.fingerprint)
         with self._lock, self._cache_lock:
             self._kb, self._cache, self._count = fresh, {}, None
             self.index_time = time.time()
@@ -198,13 +199,19 @@ class ServiceState:
         return self._shapes
 
     def triple_count(self) -> int:
-        """Triples in the store: counted once for the read-only embedded store, every 30 s remote."""
+        """Triples in the store: counted once for the read-only embedded store. Remote: those
+        of the data the index in use was read from (its fingerprint's), the store being asked
+        a trivial ASK at most every 30 s to show it is reachable; counted there (COUNT(*), a
+        full scan of the store) only when the index does not know."""
         store = self.store
         now = time.monotonic()
         if self._count is not None and (isinstance(store, EmbeddedStore) or now - self._count[0] < 30):
             return self._count[1]
         if isinstance(store, EmbeddedStore):
             count = store.triple_count()
+        elif isinstance(known := getattr(store, "triples", None), int):
+            store.ask(REACHABLE)
+            count = known
         else:
             rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
             count = int(rows[0]["n"]) if rows else 0
