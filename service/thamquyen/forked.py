@@ -12,6 +12,7 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -31,12 +32,21 @@ class ForkedCall:
             _run_and_exit(function, writer)
         os.close(writer)
         self._pid: int | None = pid
-        self._reader = os.fdopen(reader, "rb")
+        self._received = b""
+        # read as soon as the child writes, so that it ends (and frees its memory) then, not
+        # when this process asks for the result
+        self._drain = threading.Thread(target=self._read_all, args=(reader,), daemon=True)
+        self._drain.start()
+
+    def _read_all(self, reader: int) -> None:
+        with os.fdopen(reader, "rb") as pipe:
+            self._received = pipe.read()
 
     def result(self) -> object:
         """The function's return value; ChildFailed when it raised or the child died."""
+        self._drain.join()
         try:
-            outcome, payload = pickle.load(self._reader)
+            outcome, payload = pickle.loads(self._received)
         except (EOFError, pickle.UnpicklingError) as exc:
             status = self._reap()
             raise ChildFailed(f"the child process ended without a result (status {status})") \
@@ -52,7 +62,8 @@ class ForkedCall:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
-        self._reader.close()
+        self._drain.join()
+        self._received = b""
 
     def _reap(self) -> int | None:
         if self._pid is None:
