@@ -162,7 +162,10 @@ def _forked_core_and_constraints(job: tuple, constraints: list, shapes: rdflib.G
         for file in job[0]:
             count += _extend(store, read_turtle(file))
         _announce(phases, count)
-        findings = sparqlconstraints.run(store, constraints, shapes, os.cpu_count() or 1)
+        # one core is the child's: more threads here would only take turns with it, each
+        # running query holding its own working memory
+        findings = sparqlconstraints.run(store, constraints, shapes,
+                                         max(1, (os.cpu_count() or 1) - 1))
         del store  # freed while the child may still be at work
         report_graph = _from_child(child)
     finally:
