@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import codecs
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from . import paths, sparqlconstraints
+from .forked import ForkedCall
 from .namespaces import SH
 from .progress import Phases
 from .rdfio import read_all, read_turtle, to_rdflib_graph, turtle_files
@@ -25,10 +25,23 @@ TRUE = rdflib.Literal(True).n3()
 KEPT_DATATYPES = {str(XSD.string), str(XSD.date), str(XSD.dateTime), str(XSD.anyURI),
                   "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
+# `_:` then a label with a character beyond ASCII (or a literal that reads so: then no harm)
+NON_ASCII_BLANK_NODE = re.compile(r"_:[^\s]*[^\x00-\x7f]")
+UCHAR_ESCAPE = "thamquyen-n-triples-uchar"
 FALLBACK_MESSAGE = {
     "vi": "Dữ liệu không thỏa mãn ràng buộc {shape}.",
     "en": "The data does not satisfy the constraint {shape}.",
 }
+
+
+def _uchars(error: UnicodeEncodeError) -> tuple[str, int]:
+    """The encode error handler of nt_ascii: N-Triples escapes for a run of non-ASCII."""
+    run = error.object[error.start:error.end]
+    return "".join(f"\\u{ord(c):04X}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08X}"
+                   for c in run), error.end
+
+
+codecs.register_error(UCHAR_ESCAPE, _uchars)
 
 
 @dataclass(frozen=True, order=True)
@@ -115,36 +128,81 @@ def validate_files(extra: Iterable[Path] = (), *, include_data: bool = True,
 
 
 def _validate_streamed(files: Sequence[Path], shapes: rdflib.Graph, phases: Phases) -> Report:
-    """The default engine on files without holding all their parsed triples at once: each
-    file goes into the Oxigraph store and into the core engine's N-Triples as it is read (at
-    ~3 M triples the list of parsed triples alone took more than a GB). Same report as
+    """The default engine on files, each file read as a stream (at ~3 M triples the list of
+    all parsed triples alone took more than a GB). With SPARQL constraints and two cores, a
+    child forked before anything is read parses the files into the core engine's N-Triples
+    and runs it, while this process parses them into the Oxigraph store of the SPARQL
+    constraints: the data lives once in each process, no copy-on-write pages are shared,
+    and the core engine starts as soon as its own text is read. Same report as
     validate_triples on the same triples."""
     constraints, core_shapes = sparqlconstraints.split(shapes)
-    keep = read_predicates(core_shapes)
-    store, chunks, count = ox.Store(), [], 0
-    for file in turtle_files(files):
-        triples = read_turtle(file)
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        chunks.append("".join(f"{t} .\n" for t in triples
-                              if keep is None or t.predicate.value in keep))
-        count += len(triples)
-        del triples
-    _announce(phases, count)
-    workers = os.cpu_count() or 1
-    # the job is made in the call, not held here: once the child is forked, the callee's
-    # reference is the last one, and dropping it frees the text in this process
-    report_graph = _core_with_constraints(
-        _engine_job(chunks, core_shapes),
-        lambda: sparqlconstraints.run(store, constraints, shapes, workers)
-        if constraints else [], fork=bool(constraints))
+    files = turtle_files(files)
+    job = (files, read_predicates(core_shapes), typed_strings(core_shapes))
+    if constraints and (os.cpu_count() or 1) >= 2:
+        report_graph = _forked_core_and_constraints(job, constraints, shapes, phases)
+    else:
+        store = ox.Store() if constraints else None
+        text, count = read_core_text(job[0], job[1], store)
+        _announce(phases, count)
+        report_graph = _core_report(_engine_input(text), job[2])
+        del text
+        if store is not None:
+            sparqlconstraints.add_to_report(
+                report_graph, sparqlconstraints.run(store, constraints, shapes, 1))
     return _report(report_graph, shapes, phases)
 
 
-def _engine_job(chunks: list[str], core_shapes: rdflib.Graph) -> tuple:
-    """The core engine's input from the N-Triples chunks (emptied: the text exists once)."""
-    text = "".join(chunks)
-    chunks.clear()
-    return _engine_input(text), typed_strings(core_shapes)
+def _forked_core_and_constraints(job: tuple, constraints: list, shapes: rdflib.Graph,
+                                 phases: Phases) -> rdflib.Graph:
+    """The core report of the files (made by a child, `_core_of_files`) with the findings of
+    the SPARQL constraints on a store of the same files (made here meanwhile)."""
+    child = ForkedCall(lambda: _report_triples(_core_of_files(*job)))
+    try:
+        store, count = ox.Store(), 0
+        for file in job[0]:
+            count += _extend(store, read_turtle(file))
+        _announce(phases, count)
+        # one core is the child's: more threads here would only take turns with it, each
+        # running query holding its own working memory
+        findings = sparqlconstraints.run(store, constraints, shapes,
+                                         max(1, (os.cpu_count() or 1) - 1))
+        del store  # freed while the child may still be at work
+        report_graph = _from_child(child)
+    finally:
+        child.stop()
+    sparqlconstraints.add_to_report(report_graph, findings)
+    return report_graph
+
+
+def _core_of_files(files: Sequence[Path], keep: frozenset[str] | None,
+                   core_shapes: rdflib.Graph) -> object:
+    """The core engine's report on the files (read here, into its N-Triples only)."""
+    text, _ = read_core_text(files, keep)
+    return _engine_report(_engine_input(text), core_shapes)
+
+
+def _extend(store: ox.Store, triples: list[ox.Triple]) -> int:
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return len(triples)
+
+
+def read_core_text(files: Sequence[Path], keep: frozenset[str] | None,
+                   store: ox.Store | None = None) -> tuple[str, int]:
+    """The files as the core engine's N-Triples (`nt_ascii`, pruned to `keep`) and how many
+    triples they hold; with a store, their triples are added to it too (one parse for both).
+    The text is put together as bytes, then made a str once: a str of ASCII takes one byte a
+    character, and the engine reads it in place of a UTF-8 copy."""
+    buffer, count = bytearray(), 0
+    for file in files:
+        triples = read_turtle(file)
+        if store is not None:
+            _extend(store, triples)
+        buffer += nt_ascii(t for t in triples if keep is None or t.predicate.value in keep)
+        count += len(triples)
+        del triples
+    text = buffer.decode("utf-8")
+    del buffer
+    return text, count
 
 
 def _announce(phases: Phases, count: int) -> None:
@@ -231,30 +289,17 @@ def _core_with_constraints(job: tuple, sparql: Callable[[], list], fork: bool) -
         report_graph = _core_report(*job)
         sparqlconstraints.add_to_report(report_graph, sparql())
         return report_graph
-    # pyshacl-turbo holds the GIL while it validates: in this process it would stall the
-    # SPARQL threads (which need it between solutions), so it runs in a forked child.
-    global _FORKED_JOB
-    _FORKED_JOB = job
+    child = ForkedCall(lambda: _report_triples(_engine_report(*job)))
+    # the child has its copy: this process frees the N-Triples text before the SPARQL
+    # constraints run (the caller holds no reference; the lambda reads this cell)
+    job = None
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
-            core = pool.submit(_forked_core_report)  # forks now, before the SPARQL threads
-            # the child has its copy: this process frees the N-Triples text before the SPARQL
-            # constraints run (hundreds of MB at national size; the caller holds no reference)
-            _FORKED_JOB = job = None
-            sparql_results = sparql()
-            outcome, payload = core.result()
+        findings = sparql()
+        report_graph = _from_child(child)
     finally:
-        _FORKED_JOB = None
-    if outcome == "failure":
-        raise ShapesError.from_engine(payload)
-    report_graph = rdflib.Graph()
-    for triple in payload:
-        report_graph.add(triple)
-    sparqlconstraints.add_to_report(report_graph, sparql_results)
+        child.stop()
+    sparqlconstraints.add_to_report(report_graph, findings)
     return report_graph
-
-
-_FORKED_JOB: tuple | None = None
 
 
 def _core_report(data: object, core_shapes: rdflib.Graph,
@@ -270,13 +315,23 @@ def _engine_report(data: object, core_shapes: rdflib.Graph,
     return pyshacl_turbo.validate(data, shacl_graph=core_shapes, **_kwargs(focus_nodes))[1]
 
 
-def _forked_core_report() -> tuple[str, object]:
+def _report_triples(report: object) -> tuple[str, object]:
     """In the forked child: the report's triples (blank-node ids kept), or the engine's refusal
     message (ShapesError, whose constructor pickling cannot call, is made in the parent)."""
-    report = _engine_report(*_FORKED_JOB)
     if isinstance(report, rdflib.Graph):
         return "ok", list(report)
     return "failure", str(getattr(report, "message", report))
+
+
+def _from_child(child: ForkedCall) -> rdflib.Graph:
+    """The report graph the child made (`_report_triples`), or its refusal as a ShapesError."""
+    outcome, payload = child.result()
+    if outcome == "failure":
+        raise ShapesError.from_engine(payload)
+    report_graph = rdflib.Graph()
+    for triple in payload:
+        report_graph.add(triple)
+    return report_graph
 
 
 def _store(triples: Iterable[ox.Triple]) -> ox.Store:
@@ -320,7 +375,21 @@ def core_input(triples: Sequence[ox.Triple], core_shapes: rdflib.Graph) -> objec
     keep = read_predicates(core_shapes)
     if keep is not None:
         triples = [t for t in triples if t.predicate.value in keep]
-    return _engine_input("".join(f"{t} .\n" for t in triples))
+    return _engine_input(nt_ascii(triples).decode("utf-8"))
+
+
+def nt_ascii(triples: Iterable[ox.Triple]) -> bytes:
+    """The triples as N-Triples in ASCII where it can be: a character beyond ASCII written as
+    \\uXXXX (or \\UXXXXXXXX), which N-Triples reads as the same IRI or literal. A str of
+    ASCII takes a byte a character where Vietnamese text takes two, plus a UTF-8 copy when the
+    engine reads it. A blank-node label cannot be escaped: a text that may hold one beyond
+    ASCII stays UTF-8 (the same terms either way)."""
+    text = "".join(f"{t} .\n" for t in triples)
+    if text.isascii():
+        return text.encode("ascii")
+    if NON_ASCII_BLANK_NODE.search(text):
+        return text.encode("utf-8")
+    return text.encode("ascii", errors=UCHAR_ESCAPE)
 
 
 def _engine_input(text: str) -> object:
