@@ -89,7 +89,7 @@ def added_request(files: Sequence[tuple[Path, list[ox.Triple]]], hashes: Sequenc
     keep = (added_graph(before.content, content) if added and content and before.content
             and content != before.content and "_:" not in body and 2 * size <= limit else None)
     if keep:
-        body = "\n".join([*mark, f'<{LOAD_MARK}> <{RELATION}> <{keep}> .', *added])
+        body += f'\n<{LOAD_MARK}> <{RELATION}> <{keep}> .'
     opened, closed = (f"GRAPH <{graph}> {{ ", " }") if graph else ("", "")
     old = f"{opened}<{LOAD_MARK}> ?p ?o{closed}"
     inserted = f"{opened}\n{body}\n{closed}"
