@@ -1,4 +1,4 @@
-"""Worker processes run below the web process: SPARQL workers at nice 19, a query that has had
+"""Worker processes run below the web process: SPARQL workers at nice 10, a query that has had
 its first fraction of a second of processor time as SCHED_IDLE; validation workers SCHED_IDLE."""
 
 from __future__ import annotations

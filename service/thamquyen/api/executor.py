@@ -84,6 +84,9 @@ class Executor(Protocol):
     def problem(self) -> str | None:
         """Why no query can run now, or None."""
 
+    def counts(self) -> dict[str, int] | None:
+        """Worker processes (live, idle, size), or None when the executor has none."""
+
 
 def _refuse_federation(job: QueryJob) -> None:
     """The parsed-query check, for executors without a network-less worker in between."""
@@ -211,9 +214,23 @@ class WorkerPool:
         w.conn.close()
 
     def _replace(self, w: _Worker) -> None:
-        """Kill a worker now and start its successor in the background."""
-        self._stop(w)
+        """Start a worker's successor in the background, kill it, and reap it in the background."""
+        # The successor first, and no waiting here for the killed one to exit: an idle-scheduled
+        # process on a saturated machine may take seconds to be scheduled and run its exit, and
+        # meanwhile the pool is one short (a legitimate query would wait for a worker).
         self._refill()
+        with self.lock:
+            self.live.discard(w)
+        if w.process.poll() is None:
+            w.process.kill()
+        w.conn.close()
+        threading.Thread(target=w.process.wait, name="thamquyen-worker-reap", daemon=True).start()
+
+    def counts(self) -> dict[str, int]:
+        """Workers started and ready (idle or running a query), idle, and the pool's size."""
+        with self.lock:
+            live = len(self.live)
+        return {"live": live, "idle": self.idle.qsize(), "size": self.size}
 
     def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
         """Run on an idle worker; past the deadline the worker is killed (503 timeout), and
@@ -225,7 +242,7 @@ class WorkerPool:
         included) the worker is killed and QueryFailed("timeout") raised."""
         deadline = time.monotonic() + (payload.get("timeout") or self.timeout)
         for _attempt in range(3):
-            w = self._take()
+            w = self._take(deadline)
             try:
                 w.conn.send(payload)
             except (BrokenPipeError, OSError):
@@ -237,20 +254,21 @@ class WorkerPool:
                 continue  # killed by someone else (operator, OOM killer): once more on a fresh one
         raise QueryFailed("too_large", "SPARQL workers keep dying")
 
-    def _take(self) -> _Worker:
-        """An idle worker; callers are admitted no faster than workers exist, so a long wait
-        means the pool is broken (restarts failing): answer at once rather than hang.
-        (Restarts failing with a worker still idle: the query runs on it.)"""
-        deadline = time.monotonic() + self.timeout
+    def _take(self, deadline: float) -> _Worker:
+        """An idle worker, waited for until the query's deadline at most (then 503 busy: the
+        query never ran, and no worker is killed for it). Callers are admitted no faster than
+        workers exist, so a long wait means the pool is broken (restarts failing): answer at
+        once rather than hang. (Restarts failing with a worker still idle: the query runs.)"""
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise QueryFailed("busy", "every SPARQL worker is busy")
             try:
-                return self.idle.get(timeout=0.5)
+                return self.idle.get(timeout=min(0.5, left))
             except queue.Empty:
                 problem = self.problem()
                 if problem:
                     raise QueryFailed("unavailable", problem) from None
-                if time.monotonic() > deadline:
-                    raise QueryFailed("busy", "every SPARQL worker is busy") from None
 
     def _wait(self, w: _Worker, deadline: float, give_way: Callable[[], bool] | None = None) -> tuple:
         started, cpu_before = time.monotonic(), cpu_seconds(w.process.pid)
@@ -264,7 +282,8 @@ class WorkerPool:
                     break  # had its share while others wait: stopped as at the deadline
             raw = w.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
-            self._replace(w)
+            self._refill()
+            self._stop(w)  # it is exiting on its own: its exit status says why
             code = w.process.returncode
             log.warning("SPARQL worker %s died during a query (exit %s)", w.process.pid, code)
             if code == -signal.SIGKILL and time.monotonic() < deadline:
@@ -332,6 +351,10 @@ class ThreadExecutor:
 
     def problem(self) -> str | None:
         """Always able to run."""
+        return None
+
+    def counts(self) -> dict[str, int] | None:
+        """No worker processes."""
         return None
 
 
@@ -437,6 +460,10 @@ class RemoteExecutor:
 
     def problem(self) -> str | None:
         """The remote store's state is reported by /health's own probe."""
+        return None
+
+    def counts(self) -> dict[str, int] | None:
+        """No worker processes."""
         return None
 
 

@@ -106,6 +106,7 @@ class Health(BaseModel):
     triples: int | None = None
     fingerprint: str | None = None
     index_age_s: float | None = None
+    sparql_workers: dict[str, int] | None = None  # live, idle, size (embedded store)
     version: str
 
 

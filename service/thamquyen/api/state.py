@@ -164,6 +164,11 @@ class ServiceState:
         named = self._named_executor
         return self._executor.problem() or (named.problem() if named is not None else None)
 
+    def worker_counts(self) -> dict[str, int] | None:
+        """The /sparql worker processes of this web process (live, idle, size), for /health;
+        None when queries do not run in worker processes (remote or in-memory store)."""
+        return self._executor.counts() if self._executor is not None else None
+
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per app (the store does not change while the service runs)."""
         if key not in self._cache:

@@ -89,8 +89,10 @@ def main(argv: list[str]) -> None:
     worker.limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     shapes = load_shapes()
     ontology_triples()  # read now, not during the first validation
+    store = worker.open_early(argv[2])
     worker.lower_priority(int(argv[4]) if len(argv) > 4 else worker.NICE, idle=True)  # once ready (as worker)
-    worker.serve(Connection(int(argv[1])), argv[2], functools.partial(check, shapes=shapes))
+    worker.serve(Connection(int(argv[1])), argv[2], functools.partial(check, shapes=shapes),
+                 store=store)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ Before it opens the store the process leaves the network (a network namespace of
 no interface up): pyoxigraph always has a SPARQL SERVICE client and no option to turn it off,
 so this is what makes federation impossible even for a query the checks did not catch.
 Its address space is capped (MEMORY_MB): a query that needs more dies here, not the machine.
-It runs at the lowest CPU priority (nice 19) below the web process, and a query that has used
+It runs below the web process (nice 10, a tenth of its CPU weight), and a query that has used
 IDLE_AFTER_CPU seconds of processor time is moved to SCHED_IDLE: when runaway queries take every
-processor, lookups, pages and /health still get theirs at once, while a small query on a busy
-machine keeps the share nice 19 gives it.
+processor, lookups, pages and /health still get theirs at once, while a small query on a machine
+busy with other work keeps the share nice 10 gives it (at nice 19, a fiftieth of nice 0's, an
+ASK of a few milliseconds took seconds beside two busy processes).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from .queryguard import QueryRefused, federation_refused, parsed_service
 from .results import render
 
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
-NICE = 19  # CPU weight 15 against the web process's 1024: the web process always wins
-NAMED_NICE = 5  # the named queries' workers: a third (their queries are the catalog's own)
+NICE = 10  # CPU weight 110 against the web process's 1024, until a query is moved to SCHED_IDLE
+NAMED_NICE = 5  # the named queries' workers: a third, never SCHED_IDLE (the catalog's own queries)
 IDLE_AFTER_CPU = 0.2  # seconds of processor time after which a query runs as SCHED_IDLE
 WATCH_SECONDS = 0.05  # how often the worker looks at its running query's processor time
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -67,7 +68,7 @@ def lower_priority(nice: int = NICE, idle: bool = False) -> None:
 def idle_policy(thread_id: int = 0) -> bool:
     """Schedule this process (or one of its threads, by native id) as SCHED_IDLE where the OS
     has it (no privilege needed); False if it could not."""
-    # A nice-19 process still keeps its processor until its time slice ends when a web
+    # A niced process still keeps its processor until its time slice ends when a web
     # process wakes up; a SCHED_IDLE one gives it up at once, so a lookup or /health does not
     # wait behind a runaway query or an attack document's validation. There is no way back
     # without privilege, hence per query thread for the SPARQL workers.
@@ -175,12 +176,22 @@ def answer_of(handle: Callable[[ox.Store, dict], tuple], store: ox.Store, job: d
         return failure(exc, location)
 
 
+def open_early(location: str) -> ox.Store | None:
+    """The store opened read-only now, during start-up (at the web process's priority, so a
+    replacement worker is ready for its first query at once); None if it cannot be opened yet
+    (then the first job opens it, and reports why it cannot)."""
+    try:
+        return ox.Store.read_only(location)
+    except Exception:  # reported by the first job, which tries again
+        return None
+
+
 def serve(conn: Connection, location: str,
-          handle: Callable[[ox.Store, dict], tuple] = run_job, demote: bool = False) -> None:
+          handle: Callable[[ox.Store, dict], tuple] = run_job, demote: bool = False,
+          store: ox.Store | None = None) -> None:
     """The worker's loop: a job dict in, `handle`'s answer tuple out; None or a closed pipe
-    ends it. The store is opened read-only on the first job. With `demote`, each job runs as
-    `run_demoted` does."""
-    store = None
+    ends it. The store is opened read-only on the first job unless given. With `demote`, each
+    job runs as `run_demoted` does."""
     try:
         conn.send("ready")
     except (BrokenPipeError, OSError):
@@ -216,9 +227,10 @@ def main(argv: list[str]) -> None:
     gc.freeze()  # what start-up made stays: a query's collection need not scan it
     # Start-up (a fraction of a second) ran at the web process's priority, so a replacement is
     # ready at once even on a busy machine; queries run at the worker's own low priority.
+    store = open_early(argv[2])
     nice = int(argv[4]) if len(argv) > 4 else NICE
     lower_priority(nice)
-    serve(Connection(int(argv[1])), argv[2], demote=nice >= NICE)
+    serve(Connection(int(argv[1])), argv[2], demote=nice >= NICE, store=store)
 
 
 if __name__ == "__main__":

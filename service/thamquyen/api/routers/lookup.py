@@ -145,7 +145,7 @@ async def health(request: Request) -> JSONResponse:
         count = state.triple_count()
         return {"status": "ok", "store": kind, "reachable": True, "triples": count,
                 "fingerprint": store.fingerprint, "index_age_s": state.index_age(),
-                "version": __version__}
+                "sparql_workers": state.worker_counts(), "version": __version__}
 
     try:
         # answered on the event loop when nothing is read (no thread to wait for under load)
