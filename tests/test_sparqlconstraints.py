@@ -478,3 +478,26 @@ def test_default_path_equals_pyshacl_on_unjoinable_forms(shape: str) -> None:
     expected = {r.focus for r in reference.results if r.shape == str(EX[shape])}
     assert expected  # the reference does find results
     assert {r.focus for r in default.results if r.shape == str(EX[shape])} == expected
+
+
+ANNOTATED = PREFIXES + f"""
+@prefix dcterms: <http://purl.org/dc/terms/> .
+ex:Annotated a sh:NodeShape ; sh:targetClass ex:C ; dcterms:isPartOf ex:Rules ;
+    rdfs:comment "only annotations left" ; sh:sparql [ sh:select {TAGGED} ] .
+ex:WithClass a sh:NodeShape ; sh:targetClass ex:C ; sh:class ex:C ;
+    sh:sparql [ sh:select {TAGGED} ] .
+ex:WithCustom a sh:NodeShape ; sh:targetClass ex:C ; ex:maxTags 1 ;
+    sh:sparql [ sh:select {TAGGED} ] .
+ex:MaxTags a sh:ConstraintComponent ; sh:parameter [ sh:path ex:maxTags ] .
+"""
+
+
+@pytest.mark.parametrize(("name", "keeps_targets"),
+                         [("Annotated", False), ("WithClass", True), ("WithCustom", True)])
+def test_split_drops_targets_only_of_shapes_left_checking_nothing(name: str,
+                                                                  keeps_targets: bool) -> None:
+    """Annotations (dcterms:isPartOf, rdfs:comment) check nothing, so the engine need not collect
+    the shape's focus nodes; a SHACL parameter or a declared component's parameter still checks."""
+    shapes = rdflib.Graph().parse(data=ANNOTATED, format="turtle")
+    _, rest = sc.split(shapes)
+    assert ((EX[name], SH.targetClass, EX.C) in rest) is keeps_targets

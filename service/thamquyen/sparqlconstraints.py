@@ -148,12 +148,29 @@ def split(shapes: rdflib.Graph) -> tuple[list[Constraint], rdflib.Graph]:
         rest.add(triple)
     for constraint in taken:
         rest.remove((constraint.shape, SH.sparql, constraint.node))
+    parameters = _custom_parameters(shapes)
     for shape in {c.shape for c in taken}:
-        if set(rest.predicates(shape)) <= NOT_CONSTRAINTS:
+        if not any(_is_parameter(p, parameters) for p in rest.predicates(shape)):
             # nothing left to check: the engine would still collect its focus nodes
             for target in TARGETS:
                 rest.remove((shape, target, None))
     return taken, rest
+
+
+def _custom_parameters(shapes: rdflib.Graph) -> set[rdflib.term.Node]:
+    """The parameter paths of the SHACL-SPARQL constraint components the shapes graph declares."""
+    return {path for component in shapes.subjects(RDF.type, SH.ConstraintComponent)
+            for parameter in shapes.objects(component, SH.parameter)
+            for path in shapes.objects(parameter, SH.path)}
+
+
+def _is_parameter(predicate: rdflib.term.Node, custom: set[rdflib.term.Node]) -> bool:
+    """Whether a shape's predicate may make the engine check something: a SHACL parameter or
+    one of a declared constraint component's. Annotations (dcterms:isPartOf, skos:note, …)
+    check nothing."""
+    if predicate in NOT_CONSTRAINTS:
+        return False
+    return str(predicate).startswith(str(SH)) or predicate in custom
 
 
 def _constraint(shapes: rdflib.Graph, shape: rdflib.term.Node,
