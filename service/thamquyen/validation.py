@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from . import paths, sparqlconstraints
+from . import heap, paths, sparqlconstraints
 from .forked import ForkedCall
 from .namespaces import SH
 from .progress import Phases
@@ -167,6 +167,7 @@ def _forked_core_and_constraints(job: tuple, constraints: list, shapes: rdflib.G
         findings = sparqlconstraints.run(store, constraints, shapes,
                                          max(1, (os.cpu_count() or 1) - 1))
         del store  # freed while the child may still be at work
+        heap.give_back_freed_memory()
         report_graph = _from_child(child)
     finally:
         child.stop()
