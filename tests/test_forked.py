@@ -36,3 +36,11 @@ def test_stop_ends_a_running_child_at_once() -> None:
     started = time.monotonic()
     call.stop()
     assert time.monotonic() - started < 5
+
+
+def test_ended_is_set_once_the_child_has_written_its_result() -> None:
+    call = ForkedCall(lambda: time.sleep(0.3) or "done")
+    assert not call.ended.is_set()
+    assert call.ended.wait(10)
+    assert call.result() == "done"
+    call.stop()

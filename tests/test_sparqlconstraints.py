@@ -11,7 +11,10 @@ and the results `add_to_report` writes.
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -501,3 +504,32 @@ def test_split_drops_targets_only_of_shapes_left_checking_nothing(name: str,
     shapes = rdflib.Graph().parse(data=ANNOTATED, format="turtle")
     _, rest = sc.split(shapes)
     assert ((EX[name], SH.targetClass, EX.C) in rest) is keeps_targets
+
+
+def _most_at_once(slots: sc._Slots, calls: int, open_after: threading.Event | None) -> int:
+    """How many of `calls` sleeping calls ran at once through `slots`."""
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def work(_: int) -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        if open_after is not None:
+            pool.submit(lambda: (time.sleep(0.3), open_after.set()))
+        list(pool.map(lambda i: slots.call(work, i), range(calls)))
+    slots.close()
+    return most[0]
+
+
+def test_widening_runs_one_query_at_a_time_until_its_event_then_all_workers() -> None:
+    """The Core child holds a core until it ends: until then one query at a time, then two."""
+    closed = threading.Event()
+    assert _most_at_once(sc._Slots(3, sc.Widening(1, closed)), 6, None) == 1
+    opened = threading.Event()
+    assert _most_at_once(sc._Slots(3, sc.Widening(1, opened)), 40, opened) == 3
+    assert _most_at_once(sc._Slots(3, None), 12, None) == 3

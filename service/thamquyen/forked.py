@@ -33,14 +33,18 @@ class ForkedCall:
         os.close(writer)
         self._pid: int | None = pid
         self._received = b""
+        self.ended = threading.Event()  # set once the child has written its result (or died)
         # read as soon as the child writes, so that it ends (and frees its memory) then, not
         # when this process asks for the result
         self._drain = threading.Thread(target=self._read_all, args=(reader,), daemon=True)
         self._drain.start()
 
     def _read_all(self, reader: int) -> None:
-        with os.fdopen(reader, "rb") as pipe:
-            self._received = pipe.read()
+        try:
+            with os.fdopen(reader, "rb") as pipe:
+                self._received = pipe.read()
+        finally:
+            self.ended.set()
 
     def result(self) -> object:
         """The function's return value; ChildFailed when it raised or the child died."""

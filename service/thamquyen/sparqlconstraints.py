@@ -33,11 +33,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -45,6 +46,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from .namespaces import SH
 from .rdfio import InputError
+
+T = TypeVar("T")
 
 OWL_CLASS = rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")
 OWL_IMPORTS = rdflib.URIRef("http://www.w3.org/2002/07/owl#imports")
@@ -375,16 +378,60 @@ Focus = Collection[ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 def run(store: ox.Store, constraints: Sequence[Constraint], shapes: rdflib.Graph,
-        workers: int = 2, focus: Focus | None = None) -> list[Finding]:
+        workers: int = 2, focus: Focus | None = None,
+        widen: Widening | None = None) -> list[Finding]:
     """Every finding of the active constraints; with `focus`, only those of these focus nodes
-    (what a SHACL engine given these focus nodes reports)."""
+    (what a SHACL engine given these focus nodes reports). With `widen`, only its `first`
+    queries run at once until its event is set, then `workers`."""
     active = [c for c in constraints if _active(shapes, c.shape) and _active(shapes, c.node)]
-    # pyoxigraph releases the GIL while it evaluates, so the threads use the cores.
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        timed = list(pool.map(lambda c: _timed_findings(store, c, focus), active))
+    slots = _Slots(workers, widen)
+    try:
+        # pyoxigraph releases the GIL while it evaluates, so the threads use the cores.
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            timed = list(pool.map(lambda c: slots.call(_timed_findings, store, c, focus),
+                                  active))
+    finally:
+        slots.close()
     _print_profile([(c, seconds, len(batch))
                     for c, (seconds, batch) in zip(active, timed, strict=True)])
     return [finding for _, batch in timed for finding in batch]
+
+
+class Widening(NamedTuple):
+    """Run `first` queries at once until `event` is set (e.g. another process that held the
+    other cores has ended), then as many as the pool has threads."""
+    first: int
+    event: threading.Event
+
+
+class _Slots:
+    """How many queries may run at once: `widen.first`, then all `workers` once its event is
+    set (a watcher thread opens the other slots)."""
+
+    def __init__(self, workers: int, widen: Widening | None):
+        workers = max(1, workers)
+        first = workers if widen is None else max(1, min(widen.first, workers))
+        self._semaphore = threading.Semaphore(first)
+        self._closed = threading.Event()
+        if first < workers:
+            threading.Thread(target=self._open_later, args=(widen.event, workers - first),
+                             daemon=True).start()
+
+    def _open_later(self, event: threading.Event, more: int) -> None:
+        while not self._closed.is_set():
+            if event.wait(0.2):
+                for _ in range(more):
+                    self._semaphore.release()
+                return
+
+    def call(self, function: Callable[..., T], *args: object) -> T:
+        """`function(*args)` once a slot is free."""
+        with self._semaphore:
+            return function(*args)
+
+    def close(self) -> None:
+        """Stop waiting to open the other slots."""
+        self._closed.set()
 
 
 def _timed_findings(store: ox.Store, constraint: Constraint,

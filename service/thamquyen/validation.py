@@ -162,10 +162,12 @@ def _forked_core_and_constraints(job: tuple, constraints: list, shapes: rdflib.G
         for file in job[0]:
             count += _extend(store, read_turtle(file))
         _announce(phases, count)
-        # one core is the child's: more threads here would only take turns with it, each
-        # running query holding its own working memory
-        findings = sparqlconstraints.run(store, constraints, shapes,
-                                         max(1, (os.cpu_count() or 1) - 1))
+        # one core is the child's until it ends: more threads meanwhile would only take turns
+        # with it, each running query holding its own working memory
+        cores = os.cpu_count() or 1
+        findings = sparqlconstraints.run(
+            store, constraints, shapes, cores,
+            widen=sparqlconstraints.Widening(max(1, cores - 1), child.ended))
         del store  # freed while the child may still be at work
         heap.give_back_freed_memory()
         report_graph = _from_child(child)
