@@ -17,7 +17,7 @@ from . import heap, paths, sparqlconstraints
 from .forked import ForkedCall
 from .namespaces import SH
 from .progress import Phases
-from .rdfio import read_all, read_turtle, to_rdflib_graph, turtle_files
+from .rdfio import load_turtle, read_all, read_turtle, to_rdflib_graph, turtle_files
 from .sparqlconstraints import ShapesError
 
 ENGINES = ("turbo", "turbo-per-node", "pyshacl")
@@ -158,10 +158,10 @@ def _forked_core_and_constraints(job: tuple, constraints: list, shapes: rdflib.G
     the SPARQL constraints on a store of the same files (made here meanwhile)."""
     child = ForkedCall(lambda: _report_triples(_core_of_files(*job)))
     try:
-        store, count = ox.Store(), 0
+        store = ox.Store()
         for file in job[0]:
-            count += _extend(store, read_turtle(file))
-        _announce(phases, count)
+            load_turtle(store, file)
+        _announce(phases, len(store))
         # one core is the child's until it ends: more threads meanwhile would only take turns
         # with it, each running query holding its own working memory
         cores = os.cpu_count() or 1
