@@ -184,9 +184,8 @@ def _core_of_files(files: Sequence[Path], keep: frozenset[str] | None,
     return _engine_report(_engine_input(text), core_shapes)
 
 
-def _extend(store: ox.Store, triples: list[ox.Triple]) -> int:
+def _extend(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return len(triples)
 
 
 def read_core_text(files: Sequence[Path], keep: frozenset[str] | None,
@@ -339,7 +338,7 @@ def _from_child(child: ForkedCall) -> rdflib.Graph:
 
 def _store(triples: Iterable[ox.Triple]) -> ox.Store:
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    _extend(store, triples)
     return store
 
 
