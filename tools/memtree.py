@@ -58,11 +58,14 @@ def main(command: list[str]) -> int:
     started = time.monotonic()
     process = subprocess.Popen(command)
     peak_rss = peak_pss = most = 0
+    at_peak: tuple[float, list[int]] = (0.0, [])
     while process.poll() is None:
         tree = descendants(process.pid)
         sizes = [rss_pss(pid) for pid in tree]
         peak_rss = max(peak_rss, sum(r for r, _ in sizes))
-        peak_pss = max(peak_pss, sum(p for _, p in sizes))
+        if sum(p for _, p in sizes) > peak_pss:
+            peak_pss = sum(p for _, p in sizes)
+            at_peak = (time.monotonic() - started, [p for _, p in sizes if p])
         most = max(most, len(tree))
         time.sleep(0.1)
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,6 +73,9 @@ def main(command: list[str]) -> int:
           f"{used.ru_stime:.1f} sys s, peak of the tree: RSS {peak_rss / GIB:.2f} GiB, "
           f"PSS {peak_pss / GIB:.2f} GiB; largest process {used.ru_maxrss / GIB:.2f} GiB; "
           f"{most} processes at most; load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    shares = ", ".join(f"{p / GIB:.2f}" for p in at_peak[1])
+    print(f"the PSS peak came at {at_peak[0]:.1f} s: {shares} GiB by process (the command "
+          f"first, then its descendants)", file=sys.stderr)
     return process.returncode
 
 

@@ -12,6 +12,10 @@ import rdflib
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\s]*>")
+PREFIX_DECLARATION = re.compile(r"(?:@prefix|\bPREFIX)\s+((?:[A-Za-z](?:[\w.-]*[\w-])?)?)\s*:\s*"
+                                r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
+BASE_DECLARATION = re.compile(r"(?:@base|\bBASE)\s+<([A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*)>",
+                              re.IGNORECASE)
 
 
 class InputError(Exception):
@@ -160,18 +164,43 @@ def read_turtle(path: Path) -> list[ox.Triple]:
     return parse_turtle_text(read_text_nfc(path), display_path(path), base=file_iri(path))
 
 
-def load_turtle(store: ox.Store, path: Path) -> None:
+def read_turtle_namespaces(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
+    """`read_turtle`, and the namespaces the file declares (its prefixes, and its base under a
+    prefix of its own): what makes its IRIs short when the triples are written again."""
+    text = read_text_nfc(path)
+    triples = parse_turtle_text(text, display_path(path), base=file_iri(path))
+    return triples, declared_namespaces(text)
+
+
+def declared_namespaces(text: str) -> dict[str, str]:
+    """The absolute namespaces a Turtle text declares (`@prefix`/`PREFIX`; `@base`/`BASE` as
+    `base0`, `base1`, …). Read from the text as written, so a string that quotes a
+    declaration adds one: harmless, they only abbreviate."""
+    namespaces = dict(PREFIX_DECLARATION.findall(text))
+    for index, base in enumerate(dict.fromkeys(BASE_DECLARATION.findall(text))):
+        name = f"base{index}"
+        while name in namespaces:
+            name += "_"
+        namespaces[name] = base
+    return namespaces
+
+
+def load_turtle(store: ox.Store, path: Path, keep: frozenset[str] | None = None) -> None:
     """Add one Turtle file (NFC-normalised, its own IRI the base) to the store, all or nothing,
-    blank-node labels as `read_turtle` gives them. Oxigraph's parser feeds the store directly
-    (no list of triples: ~35 % less CPU at 3M triples); a file it refuses goes through
-    `read_turtle`'s lenient parse, or its error naming the line."""
+    blank-node labels as `read_turtle` gives them; with `keep`, only the triples of these
+    predicates. Oxigraph's parser feeds the store directly (no list of triples: ~35 % less
+    CPU at 3M triples); a file it refuses goes through `read_turtle`'s lenient parse, or its
+    error naming the line."""
     text = read_text_nfc(path)
     base = file_iri(path)
+    kept = None if keep is None else {ox.NamedNode(p) for p in keep}
     try:
-        store.extend(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
+        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
+        store.extend(quads if kept is None else (q for q in quads if q.predicate in kept))
     except SyntaxError:  # store.extend is one transaction: nothing was added
         triples = parse_turtle_text(text, display_path(path), base=base)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples
+                     if kept is None or t.predicate in kept)
 
 
 def read_all(paths: Iterable[Path]) -> list[ox.Triple]:

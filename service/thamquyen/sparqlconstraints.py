@@ -44,6 +44,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
+from . import heap, querypredicates
 from .namespaces import SH
 from .rdfio import InputError
 
@@ -362,6 +363,19 @@ def _whole_set(constraint: Constraint) -> str:
             f"  {{ {constraint.body}\n  }}\n}}")
 
 
+def predicates_read(constraints: Iterable[Constraint]) -> frozenset[str] | None:
+    """The predicates the constraints' queries and targets can read (querypredicates), or
+    None when one of them may read any: a store of only these triples gives the same
+    findings, and at ~3 M triples a quarter fewer triples to hold."""
+    found: set[str] = set()
+    for constraint in constraints:
+        read = querypredicates.predicates_read(_whole_set(constraint))
+        if read is None:
+            return None
+        found |= read
+    return frozenset(found)
+
+
 def _target_prologue(constraint: Constraint) -> str:
     return f"{constraint.prologue}PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
 
@@ -438,6 +452,9 @@ def _timed_findings(store: ox.Store, constraint: Constraint,
                     focus: Focus | None) -> tuple[float, list[Finding]]:
     started = time.perf_counter()
     findings = _findings(store, constraint, focus)
+    # a query's working memory, freed, stays in the allocator's arenas: the next query would
+    # find it there, but meanwhile the core engine's child is at its own peak (~1 ms a call)
+    heap.give_back_freed_memory()
     return time.perf_counter() - started, findings
 
 
