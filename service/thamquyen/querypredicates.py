@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# `a` reads rdf:type, a collection `( … )` in a pattern rdf:first and rdf:rest
+ALWAYS = frozenset(RDF + name for name in ("type", "first", "rest"))
 IRIREF = r"<[^<>\"{}|^`\\\s]*>"
 PN_LOCAL = r"(?:[\w:%-]|\\[^\s]|\.(?=[\w:%\\-]))*"
 PNAME = r"(?:[^\W\d_](?:[\w.-]*[\w-])?)?:" + PN_LOCAL
@@ -69,7 +71,8 @@ def tokens(query: str) -> list[Token] | None:
 
 def predicates_read(query: str) -> frozenset[str] | None:
     """Every IRI the query writes (a superset of the predicates its patterns read) with
-    rdf:type (`a`), or None when a pattern may read any predicate (see the module doc)."""
+    rdf:type (`a`), rdf:first and rdf:rest (collections), or None when a pattern may read any
+    predicate (see the module doc)."""
     found = tokens(query)
     if found is None or any(t.kind == "quoted" for t in found):
         return None
@@ -79,7 +82,7 @@ def predicates_read(query: str) -> frozenset[str] | None:
     iris = {_iri(token, prefixes) for token in found if token.kind in ("iri", "pname")}
     if UNREADABLE in iris:
         return None
-    return frozenset(iris | {RDF_TYPE})
+    return frozenset(iris | ALWAYS)
 
 
 def _iri(token: Token, prefixes: dict[str, str]) -> str:

@@ -12,10 +12,6 @@ import rdflib
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\s]*>")
-PREFIX_DECLARATION = re.compile(r"(?:@prefix|\bPREFIX)\s+((?:[A-Za-z](?:[\w.-]*[\w-])?)?)\s*:\s*"
-                                r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
-BASE_DECLARATION = re.compile(r"(?:@base|\bBASE)\s+<([A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*)>",
-                              re.IGNORECASE)
 
 
 class InputError(Exception):
@@ -165,24 +161,23 @@ def read_turtle(path: Path) -> list[ox.Triple]:
 
 
 def read_turtle_namespaces(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
-    """`read_turtle`, and the namespaces the file declares (its prefixes, and its base under a
-    prefix of its own): what makes its IRIs short when the triples are written again."""
+    """`read_turtle`, and the namespaces the file declares (its prefixes, and a base of its
+    own as `base`): what makes its IRIs short when the triples are written again. A file
+    that only rdflib reads (`parse_turtle_text`) gives no namespaces."""
     text = read_text_nfc(path)
-    triples = parse_turtle_text(text, display_path(path), base=file_iri(path))
-    return triples, declared_namespaces(text)
-
-
-def declared_namespaces(text: str) -> dict[str, str]:
-    """The absolute namespaces a Turtle text declares (`@prefix`/`PREFIX`; `@base`/`BASE` as
-    `base0`, `base1`, …). Read from the text as written, so a string that quotes a
-    declaration adds one: harmless, they only abbreviate."""
-    namespaces = dict(PREFIX_DECLARATION.findall(text))
-    for index, base in enumerate(dict.fromkeys(BASE_DECLARATION.findall(text))):
-        name = f"base{index}"
+    base = file_iri(path)
+    parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
+    try:
+        triples = [quad.triple for quad in parser]
+    except SyntaxError:
+        return parse_turtle_text(text, display_path(path), base=base), {}
+    namespaces = dict(parser.prefixes)
+    if parser.base_iri and parser.base_iri != base:
+        name = "base"
         while name in namespaces:
             name += "_"
-        namespaces[name] = base
-    return namespaces
+        namespaces[name] = parser.base_iri
+    return triples, namespaces
 
 
 def load_turtle(store: ox.Store, path: Path, keep: frozenset[str] | None = None) -> None:
