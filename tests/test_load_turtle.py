@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thamquyen.rdfio import InputError, load_turtle, read_turtle
+from thamquyen.rdfio import InputError, load_turtle, read_turtle, read_turtle_namespaces
 
 DECOMPOSED = unicodedata.normalize("NFD", "Ủy ban nhân dân")
 
@@ -65,3 +65,30 @@ def test_an_iri_only_rdflib_reads_is_an_input_error_not_a_crash(tmp_path: Path) 
         with pytest.raises(InputError) as caught:
             read(path)
         assert caught.value.line == 2
+
+
+def test_keep_loads_only_those_predicates_on_both_parses(tmp_path: Path) -> None:
+    """`keep` prunes what Oxigraph parses and what only the lenient parse reads alike."""
+    strict = tmp_path / "strict.ttl"
+    strict.write_text('<urn:x:a> <urn:x:kept> 1 ; <urn:x:dropped> 2 .\n', encoding="utf-8")
+    lenient = tmp_path / "lenient.ttl"
+    lenient.write_text('<urn:x:b> <urn:x:kept> """x"""" ; <urn:x:dropped> 3 .\n',
+                       encoding="utf-8")
+    for path in (strict, lenient):
+        store = ox.Store()
+        load_turtle(store, path, frozenset({"urn:x:kept"}))
+        assert {q.predicate.value for q in store} == {"urn:x:kept"}, path.name
+
+
+def test_read_turtle_namespaces_gives_the_prefixes_and_the_base(tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_text('@base <https://example.org/id/> .\n@prefix base: <urn:taken:> .\n'
+                    '@prefix ex: <http://example.org/> .\n<a> ex:p base:x .\n',
+                    encoding="utf-8")
+    triples, namespaces = read_turtle_namespaces(path)
+    assert triples == read_turtle(path)
+    assert namespaces == {"ex": "http://example.org/", "base": "urn:taken:",
+                          "base_": "https://example.org/id/"}
+    plain = tmp_path / "plain.ttl"
+    plain.write_text("<urn:x:a> <urn:x:p> 1 .\n", encoding="utf-8")
+    assert read_turtle_namespaces(plain)[1] == {}  # the file's own IRI is no namespace

@@ -471,6 +471,39 @@ def test_shipped_core_shapes_are_pruned_by_predicate(shapes: Graph) -> None:
     assert str(SKOS.altLabel) not in keep
 
 
+# --------------------------------------------------------------------------- store pruning
+# The SPARQL constraints run on a store of only the predicates their queries name
+# (sparqlconstraints.predicates_read). The same report with and without, on every rule fixture
+# (the files path: a forked core child, the store read file by file) and on a generated graph
+# (the triples path), proves no constraint reads a triple the store left out.
+
+
+def whole_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the next validations give the SPARQL constraints every triple."""
+    monkeypatch.setattr(sparqlconstraints, "predicates_read", lambda _constraints: None)
+
+
+def test_store_pruning_keeps_every_result_of_the_fixtures(shapes: Graph,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted(FIXTURES.glob("*/*.ttl"))
+    pruned = rows(validate(files, shapes))
+    whole_store(monkeypatch)
+    assert pruned == rows(validate(files, shapes))
+    sparql_shapes = {str(c.shape) for c in sparqlconstraints.split(shapes)[0]}
+    assert len({r[4] for r in pruned} & sparql_shapes) > 10, "results of SPARQL shapes"
+
+
+def test_store_pruning_keeps_every_result_of_generated_data(shapes: Graph, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path, 15_000, 5, powers=60, standalone=True)
+    triples = [*read_all([ROOT / "ontology", tmp_path]),
+               *read_all([BASE, FIXTURES / "R3" / "bad.ttl", FIXTURES / "R5" / "bad.ttl"])]
+    pruned = rows(validate_triples(triples, shapes))
+    whole_store(monkeypatch)
+    assert pruned == rows(validate_triples(triples, shapes))
+    assert pruned
+
+
 CLOSED = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 <urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ; sh:closed true ;
     sh:property [ sh:path <urn:x:p> ; sh:minCount 1 ] .

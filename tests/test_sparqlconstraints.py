@@ -533,3 +533,49 @@ def test_widening_runs_one_query_at_a_time_until_its_event_then_all_workers() ->
     opened = threading.Event()
     assert _most_at_once(sc._Slots(3, sc.Widening(1, opened)), 40, opened) == 3
     assert _most_at_once(sc._Slots(3, None), 12, None) == 3
+
+
+# --------------------------------------------------------------------------- the store's predicates
+# The constraints run on a store of the predicates their queries name (predicates_read): a
+# query whose predicate is open gets every triple, and a predicate named only inside FILTER
+# NOT EXISTS is kept (leaving it out would turn "in the scheme" into a violation).
+
+PRUNING_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/sc-test/> .
+ex:Secret a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:message "secret" ; sh:select \"\"\"
+        SELECT $this WHERE { $this ?p ?o . FILTER (?p = <https://example.org/sc-test/secret>) }
+    \"\"\" ] .
+ex:Listed a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:message "not listed" ; sh:select \"\"\"
+        SELECT $this ?value WHERE {
+            $this <https://example.org/sc-test/kind> ?value
+            FILTER NOT EXISTS { ?value <https://example.org/sc-test/inScheme>
+                                       <https://example.org/sc-test/Kinds> } }
+    \"\"\" ] .
+"""
+PRUNING_DATA = """
+@prefix ex: <https://example.org/sc-test/> .
+ex:a a ex:C ; ex:secret 1 ; ex:kind ex:k1 .
+ex:k1 ex:inScheme ex:Kinds ; ex:note "not read by any shape" .
+ex:b a ex:C ; ex:kind ex:k2 .
+"""
+
+
+def pruning_rows(report: validation.Report) -> list[tuple]:
+    return sorted((r.focus, r.value, r.shape) for r in report.results)
+
+
+def test_the_store_keeps_open_and_not_exists_predicates(tmp_path: Path) -> None:
+    shapes = rdflib.Graph().parse(data=PRUNING_SHAPES, format="turtle")
+    constraints, _ = sc.split(shapes)
+    assert sc.predicates_read([c for c in constraints if c.shape == EX.Secret]) is None
+    listed = sc.predicates_read([c for c in constraints if c.shape == EX.Listed])
+    assert listed is not None and str(EX.inScheme) in listed and str(EX.note) not in listed
+    expected = [(str(EX.a), str(EX.a), str(EX.Secret)), (str(EX.b), str(EX.k2), str(EX.Listed))]
+    data = tmp_path / "data.ttl"
+    data.write_text(PRUNING_DATA, encoding="utf-8")
+    assert pruning_rows(validate_files([data], include_data=False, shapes=shapes)) == expected
+    triples = read_all([data])
+    assert pruning_rows(validation.validate_triples(triples, shapes)) == expected
