@@ -21,14 +21,14 @@ from pathlib import Path
 
 import rdflib
 
-from . import incremental, paths, sparqlconstraints, validation
+from . import incremental, paths, querypredicates, rdfio, sparqlconstraints, validation
 from .progress import Phases
 from .rdfio import read_all, turtle_files
 from .store import EmbeddedStore, knowledge_sources
 from .validation import Report, Result
 
 VERSION = b"thamquyen-validation-cache-v1"
-CODE = (validation, sparqlconstraints, incremental)
+CODE = (validation, sparqlconstraints, querypredicates, incremental, rdfio)
 # Past this many new triples the focused check reads most of the graph anyway and runs the
 # SPARQL constraints once per node: validating everything again is faster (the same limit as
 # POST /api/validate's default).
