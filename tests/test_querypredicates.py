@@ -50,6 +50,7 @@ OPEN = {
     "negated set after ;": "SELECT * { ?s ex:q ?o ; !ex:p ?r }",
     "negated set in [ ]": "SELECT * { ?s ex:q [ !ex:p ?r ] }",
     "negated a": "SELECT * { ?s !a ?o }",
+    "in a projected EXISTS": "SELECT ?s (EXISTS { ?s ?q ?r } AS ?e) ?t WHERE { ?s ex:p ?t }",
     "relative IRI": "SELECT * { ?s <p> ?o }",
     "undeclared prefix": "SELECT * { ?s other:p ?o }",
     "quoted triple": "SELECT * { << ?s ex:p ?o >> ex:q ?r }",

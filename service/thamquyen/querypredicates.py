@@ -156,20 +156,21 @@ def _matching_openers(found: list[Token]) -> dict[int, int] | None:
 
 
 def _projection_positions(found: list[Token]) -> set[int]:
-    """The positions of SELECT's projections: from SELECT to its WHERE or first `{` (the
-    variables there are no patterns' terms)."""
+    """The positions of the variables SELECT projects as they are (`SELECT ?a ?b`, outside any
+    parentheses: an expression's `EXISTS { … }` there holds patterns), up to its WHERE or
+    first `{`."""
     inside, positions, depth = False, set(), 0
     for index, token in enumerate(found):
         upper = token.text.upper() if token.kind == "word" else ""
         if upper == "SELECT":
             inside, depth = True, 0
         elif inside:
-            if upper == "WHERE" or (token.text == "{" and depth == 0):
+            if depth == 0 and (upper == "WHERE" or token.text == "{"):
                 inside = False
             elif token.text == "(":
                 depth += 1
             elif token.text == ")":
                 depth -= 1
-            else:
+            elif depth == 0 and token.kind == "var":
                 positions.add(index)
     return positions
