@@ -51,6 +51,24 @@ OPEN = {
     "negated set in [ ]": "SELECT * { ?s ex:q [ !ex:p ?r ] }",
     "negated a": "SELECT * { ?s !a ?o }",
     "in a projected EXISTS": "SELECT ?s (EXISTS { ?s ?q ?r } AS ?e) ?t WHERE { ?s ex:p ?t }",
+    "zero steps from a VALUES node": "SELECT * { VALUES ?t { ex:lonely } ?t ex:p* ?v }",
+    "zero steps from a BIND": "SELECT ?v WHERE { BIND (ex:lonely AS ?r) ?r ex:p* ?v }",
+    "zero steps, both ends free": "SELECT ?x ?y { ?x ex:p* ?y }",
+    "zero steps, bound in another branch": "SELECT * { { ?x ex:q ?z } UNION { ?x ex:p? ?y } }",
+    "zero steps under a sub-SELECT that counts": (
+        "SELECT * { ?x ex:q ?z { SELECT (COUNT(*) AS ?n) WHERE { ?x ex:p? ?y } } }"),
+    "zero steps in a BIND's EXISTS": "SELECT * { BIND (EXISTS { ?x ex:p? ?y } AS ?b) ?x ex:q ?z }",
+    "zero steps after ;": "SELECT * { ?x ex:q ?z ; ex:p* ?y }",
+    "zero steps to an object list": "SELECT * { ?x ex:q ?z . ?x ex:p* ?y , ?w }",
+    "named graphs": "SELECT ?g { GRAPH ?g { } }",
+    "less-than read as an IRI": ("SELECT * { ?s ex:q ?b . FILTER (STRLEN(?b)<ex:n(9))?s?p?o."
+                                 "FILTER (STRLEN(?b)>0) }"),
+    "long string ending in an escaped quote": 'SELECT * { ?s ex:q ?b FILTER (?b != """x\\"""") ?s ?p ?v }',
+    "carriage returns only": "SELECT * {\r # a comment\r ?s ?p ?o }",
+    ".5 after an object": "SELECT * { ?a ex:p ?b .5 !^ex:p ?o }",
+    "a double as subject": "SELECT * { ?a ex:p ?b . 5.e0 !^ex:p ?o }",
+    "a comment before ^^": 'SELECT * { ?a ex:p ?b . "x" # c\n ^^ex:d !^ex:p ?o }',
+    "a directional language tag": 'SELECT * { ?a ex:p ?b . "x"@en--ltr !^ex:p ?o }',
     "relative IRI": "SELECT * { ?s <p> ?o }",
     "undeclared prefix": "SELECT * { ?s other:p ?o }",
     "quoted triple": "SELECT * { << ?s ex:p ?o >> ex:q ?r }",
@@ -66,8 +84,13 @@ def test_a_query_that_may_read_any_predicate_gives_none(body: str) -> None:
 CLOSED = {
     "plain": ("SELECT $this WHERE { $this ex:p ?o }", {"p"}),
     "object list and ;": ("SELECT * { ?s ex:p ?o , ?o2 ; ex:q ?r }", {"p", "q"}),
-    "paths": ("SELECT * { ?s ex:p/ex:q* ?o . ?o ^ex:r|(ex:s+) ?x . ?x ex:t? ?y }",
-              {"p", "q", "r", "s", "t"}),
+    "paths": ("SELECT * { ?s ex:z ?w . ?s ex:p/ex:q* ?o . ?o ^ex:r|(ex:s+) ?x . "
+              "?x ex:t? ?y . ?y ex:u ?v }", {"z", "p", "q", "r", "s", "t", "u"}),
+    "zero steps from a constant": ("SELECT * { ?s ex:p ?o . ?o ex:q* ex:C . ex:D ex:r? ?o }",
+                                   {"p", "q", "C", "D", "r"}),
+    "zero steps, one end bound in the group": (
+        "SELECT $this WHERE { $this ex:d ?x . ?x ex:postOf? ?xa . ?xa ex:type ?t ; ex:l ?l "
+        "FILTER NOT EXISTS { ?t ex:broader* ex:S } }", {"d", "postOf", "type", "l", "broader", "S"}),
     "FILTER NOT EXISTS": ("SELECT * { ?s ex:p ?v FILTER NOT EXISTS { ?v ex:inScheme ex:S } }",
                           {"p", "inScheme", "S"}),
     "EXISTS in an expression": (
@@ -86,6 +109,13 @@ CLOSED = {
     "IRI written whole": ("SELECT * { ?s <http://example.org/p> ?o }", {"p"}),
     "comments and strings": ('SELECT * { # ?s ?p ?o\n ?s ex:p "?x ?y ?z" }', {"p"}),
     "division": ("SELECT * { ?s ex:p ?a ; ex:q ?b FILTER (?a / ?b > 1) }", {"p", "q"}),
+    "zero steps, bound in the FILTER's group": (
+        "SELECT * { ?x ex:q ?z FILTER NOT EXISTS { ?x ex:p* ?y } }", {"q", "p"}),
+    "zero steps, bound by a sub-SELECT": (
+        "SELECT * { { SELECT ?x WHERE { ?x ex:q ?z } } ?x ex:p? ?y }", {"q", "p"}),
+    "a PREFIX in a comment or a string": (
+        'SELECT * { ?s ex:p ?o FILTER (?o != "PREFIX ex: <http://wrong.org/>") } '
+        "# PREFIX ex: <http://wrong.org/>", {"p"}),
 }
 
 

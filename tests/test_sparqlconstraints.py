@@ -579,3 +579,29 @@ def test_the_store_keeps_open_and_not_exists_predicates(tmp_path: Path) -> None:
     assert pruning_rows(validate_files([data], include_data=False, shapes=shapes)) == expected
     triples = read_all([data])
     assert pruning_rows(validation.validate_triples(triples, shapes)) == expected
+
+
+ZERO_STEPS_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/sc-test/> .
+ex:Reach a sh:NodeShape ; sh:targetNode ex:alice ;
+    sh:sparql [ sh:message "reached" ; sh:select \"\"\"
+        SELECT $this ?value WHERE { $this <https://example.org/sc-test/knows>* ?value .
+            FILTER NOT EXISTS { ?value <https://example.org/sc-test/ok> true } }
+    \"\"\" ] .
+"""
+
+
+def test_a_zero_step_path_from_a_target_node_sees_the_whole_graph(tmp_path: Path) -> None:
+    """`$this ex:knows* ?value` with $this a target node: Oxigraph lists the graph's nodes
+    for the zero steps, and ex:alice is a node only through ex:name, which no query names —
+    the store must keep every triple (predicates_read is None) to report alice."""
+    shapes = rdflib.Graph().parse(data=ZERO_STEPS_SHAPES, format="turtle")
+    constraints, _ = sc.split(shapes)
+    assert sc.predicates_read(constraints) is None
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix ex: <https://example.org/sc-test/> .\n'
+                    'ex:alice ex:name "Alice" .\nex:bob ex:knows ex:carol .\n', encoding="utf-8")
+    expected = [(str(EX.alice), str(EX.alice), str(EX.Reach))]
+    assert pruning_rows(validate_files([data], include_data=False, shapes=shapes)) == expected
+    assert pruning_rows(validation.validate_triples(read_all([data]), shapes)) == expected
