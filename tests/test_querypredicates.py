@@ -60,6 +60,21 @@ OPEN = {
     "zero steps in a BIND's EXISTS": "SELECT * { BIND (EXISTS { ?x ex:p? ?y } AS ?b) ?x ex:q ?z }",
     "zero steps after ;": "SELECT * { ?x ex:q ?z ; ex:p* ?y }",
     "zero steps to an object list": "SELECT * { ?x ex:q ?z . ?x ex:p* ?y , ?w }",
+    "zero steps from a blank node": "SELECT ?y { _:b ex:p* ?y }",
+    "zero steps to a constant, nothing bound": "SELECT ?x { ?x ex:p* ex:lonely }",
+    "zero steps between constants": "ASK { ex:lonely ex:p* ex:lonely }",
+    "zero steps from a literal": 'SELECT ?x { "sec"@en ex:p? ?x }',
+    "zero steps, bound by a sub-SELECT that renames": (
+        "SELECT * { { SELECT ?x WHERE { ?x ex:q ?o } GROUP BY (ex:lonely AS ?x) } "
+        "?x ex:p* ?y }"),
+    "# after a less-than": "SELECT * { ?x ex:p* ?y FILTER (true||?x<ex:b#>) . ?x ex:q ?o . "
+                           "FILTER (\n) }",
+    "a no-break space in an IRI": "SELECT * { ?a ex:q ?b FILTER (?b != <ex:\u00a0#>) ?s ?p ?o "
+                                  "FILTER (true\n) }",
+    "an Ogham space in a variable": "SELECT * { ?s\u1680a ?p ?o }",
+    "DESCRIBE": "DESCRIBE ex:s",
+    "a sub-SELECT's LIMIT": "SELECT * { { SELECT ?x WHERE { ?x ex:p/ex:q? ?y } LIMIT 2 } }",
+    "SAMPLE": "SELECT (SAMPLE(?o) AS ?one) { ?s ex:p ?o }",
     "named graphs": "SELECT ?g { GRAPH ?g { } }",
     "less-than read as an IRI": ("SELECT * { ?s ex:q ?b . FILTER (STRLEN(?b)<ex:n(9))?s?p?o."
                                  "FILTER (STRLEN(?b)>0) }"),
@@ -111,6 +126,8 @@ CLOSED = {
     "division": ("SELECT * { ?s ex:p ?a ; ex:q ?b FILTER (?a / ?b > 1) }", {"p", "q"}),
     "zero steps, bound in the FILTER's group": (
         "SELECT * { ?x ex:q ?z FILTER NOT EXISTS { ?x ex:p* ?y } }", {"q", "p"}),
+    "zero steps to a constant, the other end bound": (
+        "SELECT * { ?t ex:q ?z . ?t ex:broader* ex:S }", {"q", "broader", "S"}),
     "zero steps, bound by a sub-SELECT": (
         "SELECT * { { SELECT ?x WHERE { ?x ex:q ?z } } ?x ex:p? ?y }", {"q", "p"}),
     "a PREFIX in a comment or a string": (

@@ -31,15 +31,18 @@ from typing import NamedTuple
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # `a` reads rdf:type, a collection `( … )` in a pattern rdf:first and rdf:rest
 ALWAYS = frozenset(RDF + name for name in ("type", "first", "rest"))
-IRIREF = r"<[^<>\"{}|^`\\\s]*>"
-PN_LOCAL = r"(?:[\w:%-]|\\[^\s]|\.(?=[\w:%\\-]))*"
+# SPARQL's white space is ASCII: Oxigraph reads other spaces (U+00A0, U+3000, …) inside IRIs
+# and names, and a text with one elsewhere is one the tokenizer does not know (None)
+SPACE = r"[ \t\r\n]"
+IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+PN_LOCAL = r"(?:[\w:%-]|\\[^ \t\r\n]|\.(?=[\w:%\\-]))*"
 PNAME = r"(?:[^\W\d_](?:[\w.-]*[\w-])?)?:" + PN_LOCAL
 STRING = (r'(?:"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""|\'\'\'(?:(?:\'|\'\')?(?:[^\'\\]|\\.))*\'\'\''
           r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
-          r"(?:\s*@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"
-          r"|\s*\^\^\s*(?:" + IRIREF + "|" + PNAME + "))?")
+          r"(?:" + SPACE + "*@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"
+          r"|" + SPACE + r"*\^\^" + SPACE + "*(?:" + IRIREF + "|" + PNAME + "))?")
 TOKEN = re.compile(
-    r"(?P<space>\s+|#[^\r\n]*)"
+    r"(?P<space>" + SPACE + r"+|#[^\r\n]*)"
     r"|(?P<string>" + STRING + ")"
     r"|(?P<quoted><<|>>|\{\||\|\})"
     r"|(?P<iri>" + IRIREF + ")"
@@ -62,6 +65,9 @@ TERMS = {"string", "iri", "var", "bnode", "pname", "number"}
 BEFORE_VARIABLES = {"SELECT", "DISTINCT", "REDUCED", "AS", "BY", "VALUES", "SERVICE", "SILENT",
                     "A", "FROM", "NAMED", "WHERE"}
 PATH_OPERANDS = {"iri", "pname"}
+# named graphs and DESCRIBE read beyond the patterns' triples; LIMIT, OFFSET, SAMPLE and
+# GROUP_CONCAT answer by the order the store lists its triples, which another store changes
+UNSUPPORTED = {"GRAPH", "DESCRIBE", "LIMIT", "OFFSET", "SAMPLE", "GROUP_CONCAT"}
 MODIFIERS = ("*", "+", "?")
 
 
@@ -91,10 +97,11 @@ def predicates_read(query: str) -> frozenset[str] | None:
     rdf:type (`a`), rdf:first and rdf:rest (collections), or None when a pattern may read any
     predicate or the graph's nodes (see the module doc)."""
     found = tokens(query)
-    if found is None or any(t.kind == "quoted" or t.text.upper() == "GRAPH" for t in found):
+    if found is None or any(t.kind == "quoted" or t.text.upper() in UNSUPPORTED for t in found):
         return None
     opener = _matching_openers(found)
-    if opener is None or _open_predicate(found, opener) or _reads_nodes(found, opener):
+    if (opener is None or _open_predicate(found, opener) or _reads_nodes(found, opener)
+            or _iri_or_comment(found)):
         return None
     prefixes = _prefixes(found)
     if prefixes is None:
@@ -103,6 +110,14 @@ def predicates_read(query: str) -> frozenset[str] | None:
     if UNREADABLE in iris:
         return None
     return frozenset(iris | ALWAYS)
+
+
+def _iri_or_comment(found: list[Token]) -> bool:
+    """Whether an IRI with a `#` stands inside parentheses: Oxigraph may read `?x<ex:b#>` there
+    as `?x < ex:b` and a comment, which hides the rest of the line."""
+    group = _innermost_groups(found)
+    return any(token.kind == "iri" and "#" in token.text and group[index] >= 0
+               and found[group[index]].text == "(" for index, token in enumerate(found))
 
 
 def _prefixes(found: list[Token]) -> dict[str, str] | None:
@@ -179,11 +194,13 @@ def _in_path(found: list[Token], index: int, opener: dict[int, int]) -> bool:
 
 
 def _reads_nodes(found: list[Token], opener: dict[int, int]) -> bool:
-    """Whether a path that may be zero steps long (`p*`, `p?`) can read the graph's nodes: with
-    both ends variables, Oxigraph lists every node of the graph as a zero-step match, and a node
-    only the left-out triples hold would be missing. That changes nothing when a triple of
-    the same group (joined with the path) binds one end to the kept triples; a constant end
-    matches itself, in the graph or not. Any other zero-step path: True."""
+    """Whether a path that may be zero steps long (`p*`, `p?`) can read the graph's nodes:
+    Oxigraph matches a node with itself only when it is a node of the graph (listing them all
+    when both ends are free, checking a constant end against them), and a node only the
+    left-out triples hold would be missing. That changes nothing when a triple joined with
+    the path (`_joined_groups`) binds one of its variable ends to the kept triples: the node
+    is then in them. Any other zero-step path (both ends constants or blank nodes, no such
+    triple): True."""
     closer = {start: end for end, start in opener.items()}
     group = _innermost_groups(found)
     for index, token in enumerate(found):
@@ -193,12 +210,11 @@ def _reads_nodes(found: list[Token], opener: dict[int, int]) -> bool:
         ends = _path_ends(found, index, opener, closer)
         if ends is None:
             return True
-        subject, obj = ends
-        if found[subject].kind != "var" or found[obj].kind != "var":
-            continue
-        names = {found[subject].text[1:], found[obj].text[1:]}
+        if _min_steps(found[ends[0] + 1:ends[1]]) >= 1:
+            continue  # every node of a match is then an end of a kept triple
+        names = {found[end].text[1:] for end in ends if found[end].kind == "var"}
         if not any(names & _bound_variables(found, group, joined)
-                   for joined in _joined_groups(found, group, group[subject])):
+                   for joined in _joined_groups(found, group, group[ends[0]])):
             return True
     return False
 
@@ -220,8 +236,21 @@ def _bound_variables(found: list[Token], group: list[int], start: int) -> set[st
                          if group[i] == index and found[i].kind == "var"}
             inner = _bound_variables(found, group, where)
             star = any(found[i].text == "*" and group[i] == index for i in range(index + 2, where))
-            bound |= inner if star else inner & projected
+            bound |= (inner if star else inner & projected) - _renamed(found, index)
     return bound
+
+
+def _renamed(found: list[Token], start: int) -> set[str]:
+    """The variables an `AS` names anywhere in the sub-SELECT whose `{` is at `start`
+    (`GROUP BY (expr AS ?x)` replaces the ?x its WHERE binds)."""
+    depth, names = 0, set()
+    for index in range(start, len(found) - 1):
+        depth += {"{": 1, "}": -1}.get(found[index].text, 0) if found[index].kind == "punct" else 0
+        if depth == 0:
+            break
+        if found[index].text.upper() == "AS" and found[index + 1].kind == "var":
+            names.add(found[index + 1].text[1:])
+    return names
 
 
 def _joined_groups(found: list[Token], group: list[int], start: int) -> set[int]:
@@ -241,6 +270,50 @@ def _joined_groups(found: list[Token], group: list[int], start: int) -> set[int]
         start = group[holder - 1]
         joined.add(start)
     return joined
+
+
+def _min_steps(verb: list[Token]) -> int:
+    """The fewest triples a match of the path `verb` goes through (0 when it may be none, or
+    when the tokens are no path this reads): `p/q*` needs one, `p?/q*` and `(p|q*)` none."""
+    steps, rest = _alternatives(verb)
+    return steps if steps is not None and not rest else 0
+
+
+def _alternatives(tokens: list[Token]) -> tuple[int | None, list[Token]]:
+    steps, rest = _sequence(tokens)
+    while steps is not None and rest and rest[0].text == "|":
+        other, rest = _sequence(rest[1:])
+        steps = None if other is None else min(steps, other)
+    return steps, rest
+
+
+def _sequence(tokens: list[Token]) -> tuple[int | None, list[Token]]:
+    steps, rest = _element(tokens)
+    while steps is not None and rest and rest[0].text == "/":
+        more, rest = _element(rest[1:])
+        steps = None if more is None else steps + more
+    return steps, rest
+
+
+def _element(tokens: list[Token]) -> tuple[int | None, list[Token]]:
+    while tokens and tokens[0].text == "^":
+        tokens = tokens[1:]
+    if not tokens:
+        return None, tokens
+    if tokens[0].kind in PATH_OPERANDS or tokens[0].text == "a":
+        steps, rest = 1, tokens[1:]
+    elif tokens[0].text == "(":
+        steps, rest = _alternatives(tokens[1:])
+        if not rest or rest[0].text != ")":
+            return None, rest
+        rest = rest[1:]
+    else:
+        return None, tokens
+    if rest and rest[0].kind == "punct" and rest[0].text in ("*", "?"):
+        return 0, rest[1:]
+    if rest and rest[0].kind == "punct" and rest[0].text == "+":
+        return steps, rest[1:]
+    return steps, rest
 
 
 def _path_ends(found: list[Token], modifier: int, opener: dict[int, int],
