@@ -426,14 +426,16 @@ def test_missing_document_number_is_only_a_warning(shapes: Graph, structure_grap
 
 
 # --------------------------------------------------------------------------- data-graph pruning
-# validation.core_input gives pyshacl-turbo only the triples whose predicate the core shapes can
-# read (read_predicates). Sound only if no result depends on another triple: the same report
-# with and without pruning proves it on every rule fixture and on a generated graph.
-
-
-def unpruned(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the next validations give the engine the whole data graph."""
-    monkeypatch.setattr(validation, "read_predicates", lambda _shapes: None)
+# Two prunings, each proved the same way: the core engine gets only the triples whose
+# predicate the core shapes can read (read_predicates), and the SPARQL constraints run on a
+# store of only the predicates their queries name (sparqlconstraints.predicates_read). The
+# same report with and without, on every rule fixture (the files path: a forked core child,
+# the store read file by file) and on a generated graph (the triples path), proves no result
+# depends on a triple left out.
+UNDO_PRUNING = {
+    "core text": (validation, "read_predicates"),
+    "constraints' store": (sparqlconstraints, "predicates_read"),
+}
 
 
 def rows(report: Report) -> list[tuple]:
@@ -442,23 +444,27 @@ def rows(report: Report) -> list[tuple]:
                         (r.severity, r.focus, r.path, r.value, r.shape)) for r in report.results)
 
 
-def test_pruning_keeps_every_result_of_the_fixtures(shapes: Graph,
+@pytest.mark.parametrize("undo", UNDO_PRUNING.values(), ids=UNDO_PRUNING.keys())
+def test_pruning_keeps_every_result_of_the_fixtures(undo: tuple, shapes: Graph,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Every fixture, valid and broken, in one graph (one validation each way)."""
     files = sorted(FIXTURES.glob("*/*.ttl"))
     pruned = rows(validate(files, shapes))
-    unpruned(monkeypatch)
+    monkeypatch.setattr(*undo, lambda _argument: None)
     assert pruned == rows(validate(files, shapes))
     assert len({r[4] for r in pruned}) > 20, "results of many shapes to compare"
+    sparql_shapes = {str(c.shape) for c in sparqlconstraints.split(shapes)[0]}
+    assert len({r[4] for r in pruned} & sparql_shapes) > 10, "results of SPARQL shapes"
 
 
-def test_pruning_keeps_every_result_of_generated_data(shapes: Graph, tmp_path: Path,
+@pytest.mark.parametrize("undo", UNDO_PRUNING.values(), ids=UNDO_PRUNING.keys())
+def test_pruning_keeps_every_result_of_generated_data(undo: tuple, shapes: Graph, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     generate(tmp_path, 15_000, 5, powers=60, standalone=True)
-    triples = [*read_all([ROOT / "ontology", tmp_path]),
-               *read_all([BASE, FIXTURES / "R3" / "bad.ttl", FIXTURES / "R11" / "bad.ttl"])]
+    broken = [FIXTURES / rule / "bad.ttl" for rule in ("R3", "R5", "R11")]
+    triples = [*read_all([ROOT / "ontology", tmp_path]), *read_all([BASE, *broken])]
     pruned = rows(validate_triples(triples, shapes))
-    unpruned(monkeypatch)
+    monkeypatch.setattr(*undo, lambda _argument: None)
     assert pruned == rows(validate_triples(triples, shapes))
     assert pruned
 
@@ -469,39 +475,6 @@ def test_shipped_core_shapes_are_pruned_by_predicate(shapes: Graph) -> None:
     keep = validation.read_predicates(core)
     assert keep is not None and str(RDF.type) in keep and str(SKOS.prefLabel) in keep
     assert str(SKOS.altLabel) not in keep
-
-
-# --------------------------------------------------------------------------- store pruning
-# The SPARQL constraints run on a store of only the predicates their queries name
-# (sparqlconstraints.predicates_read). The same report with and without, on every rule fixture
-# (the files path: a forked core child, the store read file by file) and on a generated graph
-# (the triples path), proves no constraint reads a triple the store left out.
-
-
-def whole_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the next validations give the SPARQL constraints every triple."""
-    monkeypatch.setattr(sparqlconstraints, "predicates_read", lambda _constraints: None)
-
-
-def test_store_pruning_keeps_every_result_of_the_fixtures(shapes: Graph,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    files = sorted(FIXTURES.glob("*/*.ttl"))
-    pruned = rows(validate(files, shapes))
-    whole_store(monkeypatch)
-    assert pruned == rows(validate(files, shapes))
-    sparql_shapes = {str(c.shape) for c in sparqlconstraints.split(shapes)[0]}
-    assert len({r[4] for r in pruned} & sparql_shapes) > 10, "results of SPARQL shapes"
-
-
-def test_store_pruning_keeps_every_result_of_generated_data(shapes: Graph, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    generate(tmp_path, 15_000, 5, powers=60, standalone=True)
-    triples = [*read_all([ROOT / "ontology", tmp_path]),
-               *read_all([BASE, FIXTURES / "R3" / "bad.ttl", FIXTURES / "R5" / "bad.ttl"])]
-    pruned = rows(validate_triples(triples, shapes))
-    whole_store(monkeypatch)
-    assert pruned == rows(validate_triples(triples, shapes))
-    assert pruned
 
 
 CLOSED = """@prefix sh: <http://www.w3.org/ns/shacl#> .
