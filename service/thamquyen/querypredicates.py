@@ -100,8 +100,10 @@ def predicates_read(query: str) -> frozenset[str] | None:
     if found is None or any(t.kind == "quoted" or t.text.upper() in UNSUPPORTED for t in found):
         return None
     opener = _matching_openers(found)
-    if (opener is None or _open_predicate(found, opener) or _reads_nodes(found, opener)
-            or _iri_or_comment(found)):
+    if opener is None or _open_predicate(found, opener):
+        return None
+    group = _innermost_groups(found)
+    if _reads_nodes(found, opener, group) or _iri_or_comment(found, group):
         return None
     prefixes = _prefixes(found)
     if prefixes is None:
@@ -112,10 +114,9 @@ def predicates_read(query: str) -> frozenset[str] | None:
     return frozenset(iris | ALWAYS)
 
 
-def _iri_or_comment(found: list[Token]) -> bool:
+def _iri_or_comment(found: list[Token], group: list[int]) -> bool:
     """Whether an IRI with a `#` stands inside parentheses: Oxigraph may read `?x<ex:b#>` there
     as `?x < ex:b` and a comment, which hides the rest of the line."""
-    group = _innermost_groups(found)
     return any(token.kind == "iri" and "#" in token.text and group[index] >= 0
                and found[group[index]].text == "(" for index, token in enumerate(found))
 
@@ -193,7 +194,7 @@ def _in_path(found: list[Token], index: int, opener: dict[int, int]) -> bool:
     return _is_verb(found, index, opener)
 
 
-def _reads_nodes(found: list[Token], opener: dict[int, int]) -> bool:
+def _reads_nodes(found: list[Token], opener: dict[int, int], group: list[int]) -> bool:
     """Whether a path that may be zero steps long (`p*`, `p?`) can read the graph's nodes:
     Oxigraph matches a node with itself only when it is a node of the graph (listing them all
     when both ends are free, checking a constant end against them), and a node only the
@@ -202,7 +203,6 @@ def _reads_nodes(found: list[Token], opener: dict[int, int]) -> bool:
     is then in them. Any other zero-step path (both ends constants or blank nodes, no such
     triple): True."""
     closer = {start: end for end, start in opener.items()}
-    group = _innermost_groups(found)
     for index, token in enumerate(found):
         if not (token.kind == "punct" and token.text in ("*", "?") and index > 0
                 and (found[index - 1].kind in PATH_OPERANDS or found[index - 1].text in ("a", ")"))):

@@ -157,7 +157,7 @@ def file_iri(path: Path) -> str:
 
 def read_turtle(path: Path) -> list[ox.Triple]:
     """Read one Turtle file (NFC-normalised) into triples; its own IRI is the base."""
-    return parse_turtle_text(read_text_nfc(path), display_path(path), base=file_iri(path))
+    return read_turtle_namespaces(path)[0]
 
 
 def read_turtle_namespaces(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
@@ -180,6 +180,12 @@ def read_turtle_namespaces(path: Path) -> tuple[list[ox.Triple], dict[str, str]]
     return triples, namespaces
 
 
+def predicate_nodes(keep: Iterable[str] | None) -> set[ox.NamedNode] | None:
+    """The predicate IRIs as nodes, to filter parsed triples by (`t.predicate in nodes` is
+    cheaper than reading each predicate's text); None stays None (keep everything)."""
+    return None if keep is None else {ox.NamedNode(iri) for iri in keep}
+
+
 def load_turtle(store: ox.Store, path: Path, keep: frozenset[str] | None = None) -> None:
     """Add one Turtle file (NFC-normalised, its own IRI the base) to the store, all or nothing,
     blank-node labels as `read_turtle` gives them; with `keep`, only the triples of these
@@ -188,7 +194,7 @@ def load_turtle(store: ox.Store, path: Path, keep: frozenset[str] | None = None)
     error naming the line."""
     text = read_text_nfc(path)
     base = file_iri(path)
-    kept = None if keep is None else {ox.NamedNode(p) for p in keep}
+    kept = predicate_nodes(keep)
     try:
         quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
         store.extend(quads if kept is None else (q for q in quads if q.predicate in kept))

@@ -30,6 +30,7 @@ them (SHACL 1.0 §5.3.2), so the report is read the same way whoever produced a 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -369,11 +370,18 @@ def predicates_read(constraints: Iterable[Constraint]) -> frozenset[str] | None:
     findings, and at ~3 M triples a quarter fewer triples to hold."""
     found: set[str] = set()
     for constraint in constraints:
-        read = querypredicates.predicates_read(_whole_set(constraint))
+        read = _predicates_of(constraint)
         if read is None:
             return None
         found |= read
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _predicates_of(constraint: Constraint) -> frozenset[str] | None:
+    """querypredicates on the constraint's whole-set query, read once per constraint (the
+    service validates the same shapes on every request)."""
+    return querypredicates.predicates_read(_whole_set(constraint))
 
 
 def _target_prologue(constraint: Constraint) -> str:

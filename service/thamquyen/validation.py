@@ -17,7 +17,14 @@ from . import heap, paths, sparqlconstraints
 from .forked import ForkedCall
 from .namespaces import SH
 from .progress import Phases
-from .rdfio import load_turtle, read_all, read_turtle_namespaces, to_rdflib_graph, turtle_files
+from .rdfio import (
+    load_turtle,
+    predicate_nodes,
+    read_all,
+    read_turtle_namespaces,
+    to_rdflib_graph,
+    turtle_files,
+)
 from .sparqlconstraints import ShapesError
 
 ENGINES = ("turbo", "turbo-per-node", "pyshacl")
@@ -51,7 +58,6 @@ def _uchars(error: UnicodeEncodeError) -> tuple[str, int]:
         if len(_ESCAPED) < 100_000:
             _ESCAPED[run] = escaped
     return escaped, error.end
-
 
 
 codecs.register_error(UCHAR_ESCAPE, _uchars)
@@ -200,8 +206,9 @@ def _core_of_files(files: Sequence[Path], keep: frozenset[str] | None,
 
 def _extend(store: ox.Store, triples: Iterable[ox.Triple],
             keep: frozenset[str] | None = None) -> None:
+    kept = predicate_nodes(keep)
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples
-                      if keep is None or t.predicate.value in keep)
+                      if kept is None or t.predicate in kept)
 
 
 def read_core_text(files: Sequence[Path], keep: frozenset[str] | None,
@@ -213,7 +220,7 @@ def read_core_text(files: Sequence[Path], keep: frozenset[str] | None,
     made a str once: a str of ASCII takes one byte a character, and the engine reads it in
     place of a UTF-8 copy."""
     buffer, count = bytearray(), 0
-    kept = None if keep is None else {ox.NamedNode(p) for p in keep}
+    kept = predicate_nodes(keep)
     for file in files:
         triples, namespaces = read_turtle_namespaces(file)
         if store is not None:
