@@ -107,10 +107,17 @@ def test_whole_set_finds_what_per_focus_finds(fixture: Path, shapes: rdflib.Grap
         assert any(shape == str(TQS[rule]) for shape, _, _ in whole)
 
 
-def test_most_shipped_constraints_run_whole_set(shapes: rdflib.Graph) -> None:
+# R13 reads $this in an OPTIONAL (the plan's date of issue); it has a few focus nodes.
+PER_FOCUS_SHAPES = {"R13"}
+
+
+def test_shipped_constraints_run_whole_set(shapes: rdflib.Graph) -> None:
+    """A shipped constraint that falls back to one query per focus node passes every fixture
+    and takes hours at ~3M triples (a rewritten R5-2015 did): only the known ones may."""
     constraints, rest = sc.split(shapes)
     assert len(constraints) >= 10
-    assert sum(c.whole_set for c in constraints) >= len(constraints) // 2
+    per_focus = {str(c.shape).rsplit("#", 1)[-1] for c in constraints if not c.whole_set}
+    assert per_focus <= PER_FOCUS_SHAPES
     assert not set(rest.subject_objects(SH.sparql)) & {(c.shape, c.node) for c in constraints}
 
 
