@@ -143,6 +143,21 @@ def test_remote_store_reads(server, mini_home):
     assert len(graph) >= 4
 
 
+def test_a_store_that_refuses_a_pragma_gets_the_query_as_written(server, mini_home):
+    """Oxigraph rejects Virtuoso's DEFINE (asked once): who-holds goes to it unchanged, as it
+    goes to the embedded store."""
+    from thamquyen.catalog import bound_text, get
+
+    store = RemoteStore(server.remote())
+    pragma = get("who-holds-simple").pragma
+    assert pragma and store.accepts_pragma(pragma) is False
+    assert store.has_lateral() is True
+    bindings = {"_power": rdflib.URIRef(POWER_ONE),
+                "_at": rdflib.Literal("2024-06-01", datatype=rdflib.XSD.date)}
+    assert "DEFINE" not in bound_text(store, get("who-holds"), bindings)
+    assert not bound_text(None, get("who-holds-simple"), bindings).startswith("DEFINE")
+
+
 @pytest.mark.remote
 def test_export_is_the_graph_store_dump_or_else_a_construct(server, mini_home, tmp_path):
     from thamquyen.remote import DUMP_QUERY

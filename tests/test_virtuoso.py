@@ -18,9 +18,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+import rdflib
 from conftest import POWER_ONE, UBND_84, free_port, wait_until
 from test_remote_store import holders_of, serve, stop
 from thamquyen.bench.pure_sparql import virtuoso_ini
+from thamquyen.catalog import bound_text, get
 from thamquyen.cli import main
 from thamquyen.store import RemoteSettings, RemoteStore
 
@@ -250,6 +252,12 @@ def test_named_who_holds_on_virtuoso_is_the_portable_query(virtuoso, fixture_hom
     assert load(virtuoso, fixture_home, str(ENGINE_FIXTURES)) == 0
     store = RemoteStore(virtuoso.remote())
     assert store.has_lateral() is False
+    # the portable query goes with its pragma: Virtuoso then joins in the order written
+    pragma = get("who-holds-simple").pragma
+    assert pragma and store.accepts_pragma(pragma)
+    assert bound_text(store, get("who-holds"), {
+        "_power": rdflib.URIRef(FIXTURE + "power/x"),
+        "_at": rdflib.Literal("2024-06-01", datatype=rdflib.XSD.date)}).startswith(pragma + "\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("THAMQUYEN_HOME", str(fixture_home))
         capsys.readouterr()

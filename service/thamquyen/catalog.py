@@ -6,7 +6,9 @@ Vietnamese), `params` and `tags`. A parameter `name` appears in the SPARQL as `?
 convention) and is bound only through Store.select(query, bindings) — a VALUES block — or, for a
 query whose header says `binding: inline`, written into the text as the same escaped SPARQL term
 (inline_text). A header `without-lateral: NAME` names the query run instead on a store without
-LATERAL (for_store).
+LATERAL (for_store). A header `pragma: TEXT` (a store-specific directive such as Virtuoso's
+`DEFINE sql:select-option "order"`) is put before the query on a store that accepts it, asked
+once per store; other stores get the query as written (prepare).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class NamedQuery:
     text: str = ""
     inline: bool = False  # parameters written into the text, not a VALUES block
     without_lateral: str | None = None  # the query to run on a store without LATERAL
+    pragma: str | None = None  # put before the text on a store that accepts it (prepare)
 
     def param(self, name: str) -> Param | None:
         """The parameter with this name, if declared."""
@@ -139,7 +142,8 @@ def parse_query(name: str, text: str, source: str = "") -> NamedQuery:
                       question=str(header.get("question") or "").strip(), params=params,
                       tags=[str(t) for t in header.get("tags") or []], text=text,
                       inline=header.get("binding") == "inline",
-                      without_lateral=_scalar(header.get("without-lateral")))
+                      without_lateral=_scalar(header.get("without-lateral")),
+                      pragma=_scalar(header.get("pragma")))
 
 
 @lru_cache(maxsize=8)
@@ -314,9 +318,10 @@ def prepare(store: Store | None, query: NamedQuery,
     """What to send to this store for checked bindings: (the query chosen by for_store, its text,
     the bindings for a VALUES block, or None when they are already written into the text)."""
     query = for_store(store, query)
-    if query.inline:
-        return query, inline_text(query, bindings), None
-    return query, query.text, dict(bindings)
+    text = inline_text(query, bindings) if query.inline else query.text
+    if query.pragma and getattr(store, "accepts_pragma", lambda _: False)(query.pragma):
+        text = f"{query.pragma}\n{text}"
+    return query, text, None if query.inline else dict(bindings)
 
 
 def bound_text(store: Store | None, query: NamedQuery, bindings: Mapping[str, Node]) -> str:

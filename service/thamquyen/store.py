@@ -274,21 +274,32 @@ class RemoteStore:
         self.fingerprint = "remote:" + hashlib.sha256(settings.query_url.encode()).hexdigest()[:12]
         self.triples: int | None = None  # in the data its index was read from, when known
         self._lateral: bool | None = None
+        self._pragmas: dict[str, bool] = {}
 
     def has_lateral(self) -> bool:
         """Whether the store accepts LATERAL (asked once; a store that rejects the query as
         malformed has none, Virtuoso for one). Other failures are a StoreError."""
         if self._lateral is None:
-            from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-
-            try:
-                self.select(LATERAL_PROBE)
-                self._lateral = True
-            except StoreError as exc:
-                if not isinstance(exc.__cause__, QueryBadFormed):
-                    raise
-                self._lateral = False
+            self._lateral = self._accepts(LATERAL_PROBE)
         return self._lateral
+
+    def accepts_pragma(self, pragma: str) -> bool:
+        """Whether the store accepts this directive before a query (asked once; a store that
+        rejects the query as malformed does not). Other failures are a StoreError."""
+        if pragma not in self._pragmas:
+            self._pragmas[pragma] = self._accepts(f"{pragma}\nSELECT * WHERE {{}}")
+        return self._pragmas[pragma]
+
+    def _accepts(self, query: str) -> bool:
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+        try:
+            self.select(query)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, QueryBadFormed):
+                raise
+            return False
+        return True
 
     def _wrapper(self, query: str, url: str | None = None):
         from SPARQLWrapper import POST, SPARQLWrapper
