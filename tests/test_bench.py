@@ -320,3 +320,17 @@ def test_virtuoso_row_says_why_the_server_ended(tmp_path: Path) -> None:
     assert "NumberOfBuffers = 10000" in small and "NumberOfBuffers = 170000" in national
     assert "DirsAllowed = ., /a, /b" in national and "MaxQueryExecutionTime = 30" in national
     assert f"DatabaseFile = {tmp_path}/virtuoso.db" in small and "127.0.0.1:2222" in small
+
+
+def test_a_server_that_ended_keeps_the_figures_it_gave() -> None:
+    """A baseline whose server ended after some answers shows them, then why it ended."""
+    from thamquyen.bench.report import _failed
+
+    ended = "the server ended during question 3 of 500"
+    assert _failed({"error": ended}) == f"no answer: {ended}"
+    row = _failed({"p50_ms": 11925.36, "p99_ms": 35071.9, "n": 2, "error": ended,
+                   "ratio_p50_vs_ours_http": 10262.8})
+    assert row.startswith("11,925.36 / 35,071.90 ms (n=2)") and row.endswith(f"; then {ended}")
+    assert "×10,263 ours" in row
+    assert _failed({"not_run": "virtuoso-t not installed"}) == "virtuoso-t not installed"
+    assert _failed({"p50_ms": 1.0, "p99_ms": 2.0, "n": 5}) == ""

@@ -31,8 +31,14 @@ def _cpu(entry: dict | None) -> str:
 
 
 def _failed(entry: dict | None) -> str:
+    """Why a baseline has no figure, or the figures of the questions it answered before its
+    server ended (empty when it ran to its end)."""
     entry = entry or {}
-    return entry.get("not_run") or (f"no answer: {entry['error']}" if entry.get("error") else "")
+    if entry.get("not_run") or not entry.get("error"):
+        return entry.get("not_run") or ""
+    if entry.get("p50_ms") is not None:
+        return f"{_ms(entry)}; then {entry['error']}"
+    return f"no answer: {entry['error']}"
 
 
 def _server_cpu(entry: dict | None) -> str:
