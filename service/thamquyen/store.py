@@ -273,33 +273,31 @@ class RemoteStore:
         self.settings = settings
         self.fingerprint = "remote:" + hashlib.sha256(settings.query_url.encode()).hexdigest()[:12]
         self.triples: int | None = None  # in the data its index was read from, when known
-        self._lateral: bool | None = None
-        self._pragmas: dict[str, bool] = {}
+        self._accepted: dict[str, bool] = {}  # probe query -> whether the store took it
 
     def has_lateral(self) -> bool:
         """Whether the store accepts LATERAL (asked once; a store that rejects the query as
         malformed has none, Virtuoso for one). Other failures are a StoreError."""
-        if self._lateral is None:
-            self._lateral = self._accepts(LATERAL_PROBE)
-        return self._lateral
+        return self._accepts(LATERAL_PROBE)
 
     def accepts_pragma(self, pragma: str) -> bool:
         """Whether the store accepts this directive before a query (asked once; a store that
         rejects the query as malformed does not). Other failures are a StoreError."""
-        if pragma not in self._pragmas:
-            self._pragmas[pragma] = self._accepts(f"{pragma}\nSELECT * WHERE {{}}")
-        return self._pragmas[pragma]
+        return self._accepts(f"{pragma}\nSELECT * WHERE {{}}")
 
-    def _accepts(self, query: str) -> bool:
+    def _accepts(self, probe: str) -> bool:
+        """Whether the store runs the probe query (asked once per probe)."""
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-        try:
-            self.select(query)
-        except StoreError as exc:
-            if not isinstance(exc.__cause__, QueryBadFormed):
-                raise
-            return False
-        return True
+        if probe not in self._accepted:
+            try:
+                self.select(probe)
+                self._accepted[probe] = True
+            except StoreError as exc:
+                if not isinstance(exc.__cause__, QueryBadFormed):
+                    raise
+                self._accepted[probe] = False
+        return self._accepted[probe]
 
     def _wrapper(self, query: str, url: str | None = None):
         from SPARQLWrapper import POST, SPARQLWrapper

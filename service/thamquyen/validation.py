@@ -401,9 +401,9 @@ def core_input(triples: Sequence[ox.Triple], core_shapes: rdflib.Graph) -> objec
     """The data graph as pyshacl-turbo reads it (N-Triples), pruned to the triples SHACL Core
     can read for these shapes (`read_predicates`): the engine re-parses and indexes every
     triple it is given, whether a shape looks at it or not."""
-    keep = read_predicates(core_shapes)
-    if keep is not None:
-        triples = [t for t in triples if t.predicate.value in keep]
+    kept = predicate_nodes(read_predicates(core_shapes))
+    if kept is not None:
+        triples = [t for t in triples if t.predicate in kept]
     namespaces = {name: str(namespace) for name, namespace in core_shapes.namespaces()
                   if PREFIX_NAME.fullmatch(name)}
     return _engine_input(core_text(triples, namespaces).decode("utf-8"))

@@ -34,8 +34,10 @@ def _failed(entry: dict | None) -> str:
     """Why a baseline has no figure, or the figures of the questions it answered before its
     server ended (empty when it ran to its end)."""
     entry = entry or {}
-    if entry.get("not_run") or not entry.get("error"):
-        return entry.get("not_run") or ""
+    if entry.get("not_run"):
+        return entry["not_run"]
+    if not entry.get("error"):
+        return ""
     if entry.get("p50_ms") is not None:
         return f"{_ms(entry)}; then {entry['error']}"
     return f"no answer: {entry['error']}"
