@@ -612,3 +612,21 @@ def test_a_zero_step_path_from_a_target_node_sees_the_whole_graph(tmp_path: Path
     expected = [(str(EX.alice), str(EX.alice), str(EX.Reach))]
     assert pruning_rows(validate_files([data], include_data=False, shapes=shapes)) == expected
     assert pruning_rows(validation.validate_triples(read_all([data]), shapes)) == expected
+
+
+def test_pyshacl_parses_each_query_text_once() -> None:
+    """The pySHACL path prepares a SPARQL text at its first use and reuses it with other
+    bindings: the answers are those of a plain graph, the text is parsed once."""
+    from thamquyen.validation import PreparedQueryGraph
+
+    data = rdflib.Graph()
+    data.parse(data=f"@prefix ex: <{EX}> . ex:a ex:p 1 . ex:b ex:p 2 .", format="turtle")
+    prepared = PreparedQueryGraph(data)
+    text = f"SELECT ?v WHERE {{ $this <{EX}p> ?v }}"
+    for node, value in (("a", 1), ("b", 2), ("a", 1)):
+        bindings = {"this": rdflib.URIRef(EX + node)}
+        plain = [row.v.toPython() for row in data.query(text, initBindings=bindings)]
+        assert [row.v.toPython() for row in prepared.query(text, initBindings=bindings)] == \
+            plain == [value]
+    assert len(prepared._prepared) == 1
+    assert len(prepared) == 2  # the same triples: the graph shares the data's store

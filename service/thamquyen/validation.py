@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.plugins.sparql import prepareQuery
 
 from . import heap, paths, sparqlconstraints
 from .forked import ForkedCall
@@ -286,11 +287,37 @@ def _kwargs(focus_nodes: Sequence[str] | None) -> dict:
     return kwargs
 
 
+class PreparedQueryGraph(rdflib.Graph):
+    """An rdflib graph that parses each SPARQL text once. pySHACL asks a SPARQL constraint
+    once per focus node, and rdflib parses the text each time (on the typed-reference
+    fixtures: 72 texts asked 518 times, 22 s of 26 s spent parsing)."""
+
+    def __init__(self, data: rdflib.Graph) -> None:
+        super().__init__(store=data.store, identifier=data.identifier,
+                         namespace_manager=data.namespace_manager)
+        self._prepared: dict[tuple, object] = {}
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None,
+              initBindings=None, use_store_provided=True, **kwargs):
+        """Graph.query, with a text in the SPARQL language parsed at its first use only."""
+        if isinstance(query_object, str) and processor == "sparql":
+            initNs = initNs or dict(self.namespaces())
+            key = (query_object, tuple(sorted(initNs.items())))
+            if key not in self._prepared:
+                self._prepared[key] = prepareQuery(query_object, initNs=initNs)
+            query_object = self._prepared[key]
+        return super().query(query_object, processor, result, initNs, initBindings,
+                             use_store_provided, **kwargs)
+
+
 def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
                  focus_nodes: Sequence[str] | None) -> rdflib.Graph:
+    """pySHACL on `data`, which it may change (SHACL rules): callers pass a graph of their own.
+    In place, so that its queries go through PreparedQueryGraph (a copy would be a plain graph)."""
     import pyshacl
 
-    _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes, **_kwargs(focus_nodes))
+    _, report_graph, _ = pyshacl.validate(PreparedQueryGraph(data), shacl_graph=shapes,
+                                          inplace=True, **_kwargs(focus_nodes))
     return _checked(report_graph)
 
 
