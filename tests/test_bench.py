@@ -290,6 +290,7 @@ def test_pure_sparql_row_on_an_oxigraph_server(small: tuple[Path, dict], tmp_pat
     entry, answers = pure_sparql.oxigraph(files, tmp_path, questions, binary, 60.0, 120.0,
                                           lambda _: None)
     assert entry["query"] == "who-holds" and entry["n"] == 6 and entry["timeouts"] == 0
+    assert entry["unanswered_questions"] == []
     assert entry["finished"] and entry["server_cpu_p50_ms"] is not None
     home = tmp_path / "home"
     (home / "data").mkdir(parents=True)
@@ -334,3 +335,15 @@ def test_a_server_that_ended_keeps_the_figures_it_gave() -> None:
     assert "×10,263 ours" in row
     assert _failed({"not_run": "virtuoso-t not installed"}) == "virtuoso-t not installed"
     assert _failed({"p50_ms": 1.0, "p99_ms": 2.0, "n": 5}) == ""
+
+
+def test_the_row_names_the_questions_past_the_cap() -> None:
+    """A question past the per-question cap is counted and named (1-based), so that it can be
+    asked again by hand."""
+    from thamquyen.bench.report import _ms
+
+    row = _ms({"p50_ms": 12187.79, "p99_ms": 16645.59, "n": 47, "timeouts": 2,
+               "query_cap_s": 120.0, "unanswered_questions": [12, 40], "finished": False,
+               "stopped_after_s": 600.0})
+    assert row == ("12,187.79 / 16,645.59 ms (n=47), 2 more > 120 s (question 12, 40), "
+                   "stopped at 600 s")

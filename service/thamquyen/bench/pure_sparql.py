@@ -121,6 +121,7 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
     wall and server CPU time."""
     deadline = time.perf_counter() + budget_s
     samples, cpu, answers, timeouts, name = [], [], [], 0, ""
+    unanswered: list[int] = []  # 1-based numbers, to ask those questions again by hand
     failed_after_s = 0.0
     for question in questions:
         if (time.perf_counter() > deadline or (max_timeouts and timeouts >= max_timeouts)
@@ -132,6 +133,7 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
         seconds, on_cpu = time.perf_counter() - t0, cpu_seconds(endpoint.pid) - c0
         if rows is None:
             failed_after_s = seconds
+            unanswered.append(len(answers) + 1)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 server.proc.wait(2)  # a dropped connection: give a crashing server time to end
             if not server.alive():
@@ -146,7 +148,8 @@ def ask_all(endpoint: Endpoint, questions: list[dict], cap_s: float, budget_s: f
     server_cpu = percentiles(cpu)
     entry = {**percentiles(samples), "server_cpu_p50_ms": server_cpu["p50_ms"],
              "server_cpu_p99_ms": server_cpu["p99_ms"], "query": name, "timeouts": timeouts,
-             "query_cap_s": cap_s, "finished": len(answers) == len(questions)}
+             "query_cap_s": cap_s, "finished": len(answers) == len(questions),
+             "unanswered_questions": unanswered}
     if not server.alive():
         entry["error"] = (f"the server ended during question {len(answers)} of "
                           f"{len(questions)}, {failed_after_s:.0f} s after it was sent")

@@ -15,6 +15,8 @@ def _ms(entry: dict | None) -> str:
     text = f"{entry['p50_ms']:,.2f} / {entry['p99_ms']:,.2f} ms (n={entry['n']})"
     if entry.get("timeouts"):
         text += f", {entry['timeouts']} more > {entry['query_cap_s']:.0f} s"
+        if entry.get("unanswered_questions"):
+            text += f" (question {', '.join(map(str, entry['unanswered_questions']))})"
     if entry.get("stopped_after_s") and not entry.get("finished", True):
         text += f", stopped at {entry['stopped_after_s']:.0f} s"
     ratios = [v for k, v in sorted(entry.items()) if k.startswith("ratio_")]
