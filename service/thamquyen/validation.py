@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -297,8 +297,10 @@ class PreparedQueryGraph(rdflib.Graph):
                          namespace_manager=data.namespace_manager)
         self._prepared: dict[tuple, object] = {}
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None,
-              initBindings=None, use_store_provided=True, **kwargs):
+    def query(self, query_object: object, processor: object = "sparql",  # type: ignore[override]
+              result: object = "sparql", initNs: Mapping | None = None,
+              initBindings: Mapping | None = None, use_store_provided: bool = True,
+              **kwargs: object) -> rdflib.query.Result:
         """Graph.query, with a text in the SPARQL language parsed at its first use only."""
         if isinstance(query_object, str) and processor == "sparql":
             initNs = initNs or dict(self.namespaces())
