@@ -337,6 +337,17 @@ def test_a_server_that_ended_keeps_the_figures_it_gave() -> None:
     assert _failed({"p50_ms": 1.0, "p99_ms": 2.0, "n": 5}) == ""
 
 
+def test_virtuoso_gets_half_the_memory_and_at_least_6_gib() -> None:
+    """The benchmark's Virtuoso runs under an address-space cap of half the machine's memory,
+    never below the 6 GiB it needs at ~1M."""
+    from thamquyen.bench.pure_sparql import virtuoso_memory_cap
+
+    gib = 1024**3
+    assert virtuoso_memory_cap(8 * gib) == 6 * gib
+    assert virtuoso_memory_cap(24 * gib) == 12 * gib
+    assert virtuoso_memory_cap() >= 6 * gib
+
+
 def test_the_row_names_the_questions_past_the_cap() -> None:
     """A question past the per-question cap is counted and named (1-based), so that it can be
     asked again by hand."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -28,8 +29,16 @@ from .workers import holders_of_rows, question_bindings
 VIRTUOSO_GRAPH = "https://w3id.org/thamquyen/bench-graph"
 # A cap on address space, not on resident memory: one question once took 16 GB (OOM-killed).
 # At ~1M triples Virtuoso reserves ~3.6 GB of address space for ~1.3 GB resident (its buffers,
-# thread stacks and arenas), so 4 GiB ended some runs on the first question.
-VIRTUOSO_MEMORY_BYTES = 6 * 1024**3
+# thread stacks and arenas), so 4 GiB ended some runs on the first question; at ~3M one
+# question reserved 10.8 GB (5.5 GB resident) and answered, where 6 GiB ended the server.
+VIRTUOSO_MIN_MEMORY_BYTES = 6 * 1024**3
+
+
+def virtuoso_memory_cap(physical_bytes: int | None = None) -> int:
+    """Virtuoso's address-space cap: half the machine's memory, at least 6 GiB."""
+    if physical_bytes is None:
+        physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(VIRTUOSO_MIN_MEMORY_BYTES, physical_bytes // 2)
 # Page buffers (8 KB each) and the dirty share: the tests' few thousand triples, and ~3M
 # triples (about 1.3 GB of buffers, leaving room for queries under the cap)
 VIRTUOSO_SIZES = {"small": (10000, 6000), "national": (170000, 130000)}
@@ -211,8 +220,9 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
     (folder / "virtuoso.ini").write_text(virtuoso_ini(
         folder, sql_port, http_port, dirs=(".", *(str(f.parent) for f in files)), cap_s=cap_s))
     argv = [exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")]
+    cap = virtuoso_memory_cap()
     if shutil.which("prlimit"):
-        argv = ["prlimit", f"--as={VIRTUOSO_MEMORY_BYTES}", *argv]
+        argv = ["prlimit", f"--as={cap}", *argv]
     server = Child(argv, tmp / "virtuoso-serve.log")
     try:
         url = f"http://127.0.0.1:{http_port}/sparql"
@@ -225,7 +235,7 @@ def virtuoso(files: list[Path], tmp: Path, questions: list[dict], cap_s: float, 
             return {"error": f"nothing loaded (see {tmp / 'virtuoso-load.log'})"}, []
         entry, answers = ask_all(endpoint, questions, cap_s, budget_s, server, max_timeouts=2)
         entry.update(load_s=load_s, triples=int(count[0]["n"]), server="virtuoso-t",
-                     memory_cap_mib=VIRTUOSO_MEMORY_BYTES >> 20)
+                     memory_cap_mib=cap >> 20)
         if "error" in entry:
             entry["error"] += (f" ({why_virtuoso_ended(folder / 'virtuoso.log', server.proc.poll())}"
                                f", address-space cap {entry['memory_cap_mib']:,} MiB)")
