@@ -33,12 +33,6 @@ VIRTUOSO_GRAPH = "https://w3id.org/thamquyen/bench-graph"
 # question reserved 10.8 GB (5.5 GB resident) and answered, where 6 GiB ended the server.
 VIRTUOSO_MIN_MEMORY_BYTES = 6 * 1024**3
 
-
-def virtuoso_memory_cap(physical_bytes: int | None = None) -> int:
-    """Virtuoso's address-space cap: half the machine's memory, at least 6 GiB."""
-    if physical_bytes is None:
-        physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return max(VIRTUOSO_MIN_MEMORY_BYTES, physical_bytes // 2)
 # Page buffers (8 KB each) and the dirty share: the tests' few thousand triples, and ~3M
 # triples (about 1.3 GB of buffers, leaving room for queries under the cap)
 VIRTUOSO_SIZES = {"small": (10000, 6000), "national": (170000, 130000)}
@@ -69,6 +63,13 @@ ResultSetMaxRows = 100000000
 MaxQueryExecutionTime = {cap}
 MaxQueryCostEstimationTime = {cost}
 """
+
+
+def virtuoso_memory_cap(physical_bytes: int | None = None) -> int:
+    """Virtuoso's address-space cap: half the machine's memory, at least 6 GiB."""
+    if physical_bytes is None:
+        physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(VIRTUOSO_MIN_MEMORY_BYTES, physical_bytes // 2)
 
 
 def virtuoso_ini(folder: Path, sql_port: int, http_port: int, *, size: str = "national",
