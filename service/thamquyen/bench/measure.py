@@ -29,6 +29,11 @@ def percentiles(samples_s: Sequence[float]) -> dict:
     return {"p50_ms": round(rank(0.50), 3), "p99_ms": round(rank(0.99), 3), "n": len(ordered)}
 
 
+def physical_memory() -> int:
+    """The machine's memory in bytes (MemTotal)."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
 def machine() -> dict:
     """CPU count and model, memory, load: what the numbers were measured on."""
     model = platform.processor() or "?"
@@ -37,12 +42,7 @@ def machine() -> dict:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    mem_kib = 0
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_kib = int(line.split()[1])
-    return {"nproc": os.cpu_count(), "cpu": model, "mem_gib": round(mem_kib / 1024 / 1024, 1),
+    return {"nproc": os.cpu_count(), "cpu": model, "mem_gib": round(physical_memory() / 1024**3, 1),
             "load_avg": [round(x, 2) for x in os.getloadavg()], "python": platform.python_version()}
 
 

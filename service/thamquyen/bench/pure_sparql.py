@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -23,7 +22,7 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
-from .measure import Child, cpu_seconds, free_port, peak_mib, percentiles, wait_for
+from .measure import Child, cpu_seconds, free_port, peak_mib, percentiles, physical_memory, wait_for
 from .workers import holders_of_rows, question_bindings
 
 VIRTUOSO_GRAPH = "https://w3id.org/thamquyen/bench-graph"
@@ -68,7 +67,7 @@ MaxQueryCostEstimationTime = {cost}
 def virtuoso_memory_cap(physical_bytes: int | None = None) -> int:
     """Virtuoso's address-space cap: half the machine's memory, at least 6 GiB."""
     if physical_bytes is None:
-        physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        physical_bytes = physical_memory()
     return max(VIRTUOSO_MIN_MEMORY_BYTES, physical_bytes // 2)
 
 
