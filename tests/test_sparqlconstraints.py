@@ -146,6 +146,17 @@ JOINABLE = {
                                "$this ex:p ?z }",
     "inner-projects-this-unbound": "SELECT $this WHERE { $this ex:p ?k . "
                                    "{ SELECT $this ?k ?y WHERE { ?y ex:q ?k } } }",
+    "bound-by-a-sub-select": "SELECT $this ?y WHERE { { SELECT $this ?x WHERE { $this ex:p ?x } } "
+                             "?x ex:q ?y . FILTER (?y != $this) }",
+    "bound-by-nested-sub-selects": "SELECT $this ?n WHERE { { SELECT $this (COUNT(?y) AS ?n) "
+                                   "WHERE { { SELECT $this ?y WHERE { $this ex:q ?y } } ?y ex:r ?z }"
+                                   " GROUP BY $this } FILTER (?n > 1) }",
+    "bound-by-a-union-of-sub-selects": "SELECT $this WHERE { { SELECT $this ?x WHERE { $this ex:p ?x"
+                                       " } } UNION { SELECT $this ?x WHERE { $this ex:q ?x } } "
+                                       "?x ex:r ?y }",
+    "bound-by-a-group-after-exists": "SELECT $this WHERE { { ?a ex:p ?b } UNION { ?b ex:q ?a } "
+                                     "FILTER NOT EXISTS { ?b ex:r ?a } "
+                                     "{ SELECT $this ?b WHERE { $this ex:s ?b } } }",
 }
 NOT_JOINABLE = {
     "optional-reads-this": "SELECT $this WHERE { $this ex:p ?x . "
@@ -167,6 +178,12 @@ NOT_JOINABLE = {
     "bind-this": "SELECT $this WHERE { $this ex:p ?x . BIND ($this AS ?that) }",
     "union-branch-reads-this": "SELECT $this WHERE { $this ex:p ?x . "
                                "{ ?x ex:q ?y } UNION { FILTER (?x = $this) } }",
+    "sub-select-in-a-union-with-a-group-binding-nothing":
+        "SELECT $this WHERE { { SELECT $this ?x WHERE { $this ex:p ?x } } UNION { ?x ex:q ?y } }",
+    "sub-select-binding-only-in-a-graph": "SELECT $this WHERE { ?x ex:p ?y . "
+                                          "GRAPH ?g { SELECT $this ?y WHERE { $this ex:q ?y } } }",
+    "sub-select-projecting-this-unbound-only": "SELECT $this WHERE { "
+                                               "{ SELECT $this ?y WHERE { ?y ex:q ?k } } ?y ex:r ?z }",
 }
 
 
@@ -178,6 +195,38 @@ def test_joinable(body: str) -> None:
 @pytest.mark.parametrize("body", NOT_JOINABLE.values(), ids=NOT_JOINABLE.keys())
 def test_not_joinable(body: str) -> None:
     assert not sc._joinable(body)
+
+
+SUB_SELECT_BOUND = ("bound-by-a-sub-select", "bound-by-nested-sub-selects",
+                    "bound-by-a-union-of-sub-selects", "bound-by-a-group-after-exists")
+SUB_SELECT_DATA = """
+@prefix ex: <https://example.org/sc-test/> .
+ex:a a ex:C ; ex:p ex:x1 ; ex:q ex:y1 , ex:y2 ; ex:s ex:b1 .
+ex:b a ex:C ; ex:q ex:y1 ; ex:s ex:b2 .
+ex:c a ex:C ; ex:p ex:x2 .
+ex:x1 ex:q ex:a ; ex:r ex:z .
+ex:x2 ex:q ex:z2 ; ex:r ex:z .
+ex:y1 ex:r ex:z . ex:y2 ex:r ex:z .
+ex:b1 ex:q ex:e1 . ex:e1 ex:p ex:b1 .
+ex:outside ex:p ex:x2 ; ex:q ex:y1 , ex:y2 ; ex:s ex:b1 .
+"""
+
+
+@pytest.mark.parametrize("name", SUB_SELECT_BOUND)
+def test_a_group_bound_by_its_sub_select_finds_what_pre_binding_finds(name: str) -> None:
+    """Whole-set on a group that binds $this only through a sub-SELECT (the shapes' period
+    sub-SELECTs) gives what SHACL's pre-binding gives, and non-target rows are dropped."""
+    select = JOINABLE[name].replace('"', '\\"')
+    shapes = rdflib.Graph().parse(data=PREFIXES + f"""
+ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select
+    "PREFIX ex: <https://example.org/sc-test/> {select}" ] .""", format="turtle")
+    taken, _ = sc.split(shapes)
+    assert [c.whole_set for c in taken] == [True]
+    store = turtle_store(SUB_SELECT_DATA)
+    whole = found(store, taken, shapes)
+    assert whole  # the query does find focus nodes
+    assert whole == found(store, [dataclasses.replace(taken[0], whole_set=False)], shapes)
+    assert not any(focus.endswith("outside") for _, focus, _ in whole)
 
 
 FORBIDDEN = {

@@ -5,17 +5,17 @@ national graph that is tens of thousands of small queries, each paying for its E
 again (minutes at ~1 M triples). The same results come from ONE query: the focus nodes (a
 subquery of the shape's targets) joined on ?this with the constraint's query evaluated as a
 whole, provided pre-binding and joining on ?this mean the same thing: the query binds ?this in
-a triple pattern of its top-level group (so every solution has it), projects it (or *), uses
-no MINUS, VALUES, SERVICE, LIMIT or OFFSET, nor an OPTIONAL whose group reads ?this, and every
-nested SELECT projects ?this
-(or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
+its top-level group (so every solution has it), projects it (or *), uses no MINUS, VALUES,
+SERVICE, LIMIT or OFFSET, nor an OPTIONAL whose group reads ?this, and every nested SELECT
+projects ?this (or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
 focus nodes inside the query instead made it hash the query's rows: > 20 GB at ~3 M triples).
 A query that is not of that form is run per focus node with $this pre-bound as SHACL 1.0
 §5.3.1 defines it: the focus node replaces every occurrence of the variable (in nested groups,
 FILTERs, BINDs and sub-SELECTs too; a projected $this becomes `(<node> AS ?this)`). A blank
 focus node cannot be written into a query: it goes through pyoxigraph's `substitutions`.
-Whole-set mode is proven equal only when every group that reads $this also binds it in one of
-its own triple patterns (recursively, for nested groups and sub-SELECTs) and no BIND reads it.
+Whole-set mode is proven equal only when every group that reads $this also binds it — in one
+of its own triple patterns, or in a nested group or sub-SELECT joined at its level (not
+OPTIONAL) that binds it, or a UNION of such groups (recursively) — and no BIND reads it.
 SHACL forbids MINUS, VALUES, SERVICE, sub-SELECTs that do not project $this, and `AS $this`
 (or another pre-bound variable) in a constraint's query: `split` refuses such a shapes graph
 with a ShapesError naming the construct, before anything runs.
@@ -66,8 +66,9 @@ BOUND_THIS = re.compile(r"\bbound\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
 GROUP_BY = re.compile(r"\bGROUP\s+BY\b([\s\S]*?)(?=\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\}|\Z)",
                       re.IGNORECASE)
 BIND_OPEN = re.compile(r"\bBIND\s*\(", re.IGNORECASE)
-UNIONS_ONLY = re.compile(r"\s*(?:UNION\s*)*", re.IGNORECASE)
+UNION_BETWEEN = re.compile(r"\s*UNION\s*", re.IGNORECASE)
 EXISTS_BEFORE = re.compile(r"\bEXISTS\s*\Z", re.IGNORECASE)
+NOT_JOINED_BEFORE = re.compile(r"\b(?:OPTIONAL|GRAPH\s+\S+)\s*\Z", re.IGNORECASE)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 NOT_CONSTRAINTS = {*TARGETS, RDF.type, RDFS.label, RDFS.comment, SH.severity, SH.message,
                    SH.deactivated, SH.name, SH.description, SH.prefixes,
@@ -283,42 +284,55 @@ def _closing(code: str, start: int) -> int:
 
 
 def _binds_this(code: str, start: int) -> bool:
-    """The group at `start` binds $this in a triple pattern of its own level (or is a UNION of
-    groups that each bind it), and so does every nested group (or sub-SELECT) that reads it; no
-    BIND reads it. EXISTS blocks see the group's bindings, so they may read it freely. A
+    """The group at `start` binds $this in every solution: in a triple pattern of its own
+    level, or in a nested group (or sub-SELECT) joined at its level — one that binds it, or a
+    UNION of groups that each bind it; every nested group that reads $this binds it too, and
+    no BIND reads it. EXISTS blocks see the group's bindings, so they may read it freely. A
     sub-SELECT that only projects $this, its WHERE never reading it, returns it unbound: such
     rows join with every focus node, as the fresh variable of pre-binding does."""
-    end, index, own, binding_groups = _closing(code, start), start + 1, [], []
+    end, index, own, gap, chains = _closing(code, start), start + 1, [], [], []
+    follows_chain = False  # the last nested group was one of `chains` (not an EXISTS block)
     while index < end:
         if code[index] != "{":
             own.append(code[index])
+            gap.append(code[index])
             index += 1
             continue
         close = _closing(code, index)
-        inner = code[index:close + 1]
-        if not EXISTS_BEFORE.search(code[start:index]):
-            binds = False
-            if THIS_TOKEN.search(inner):
-                nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
-                if nested and not THIS_TOKEN.search(inner[nested:]):
-                    pass  # a sub-SELECT projecting $this unbound: it binds nothing
-                elif not _binds_this(inner, nested):
-                    return False
-                else:
-                    binds = True
-            binding_groups.append(binds)
+        before = "".join(gap)
+        follows_chain, previous = not EXISTS_BEFORE.search(code[start:index]), follows_chain
+        if follows_chain:
+            binds = _nested_binds_this(code[index:close + 1])
+            if binds is None:
+                return False
+            if previous and UNION_BETWEEN.fullmatch(before):
+                chains[-1].append(binds)
+            else:
+                chains.append([binds and not NOT_JOINED_BEFORE.search(before)])
         own.append(" ")
+        gap = []
         index = close + 1
     text = "".join(own)
     for bind in BIND_OPEN.finditer(text):
         if THIS_TOKEN.search(text[bind.end():_expression_end(text, bind.end())]):
             return False
+    if any(all(chain) for chain in chains):
+        return True
     while PARENTHESES.search(text):
         text = PARENTHESES.sub(" ", text)
     text = re.sub(r"\bFILTER\b|\bBIND\b|\bNOT\b|\bEXISTS\b", " ", text, flags=re.IGNORECASE)
-    if binding_groups and all(binding_groups) and UNIONS_ONLY.fullmatch(text):
-        return True
     return THIS_TOKEN.search(text) is not None
+
+
+def _nested_binds_this(inner: str) -> bool | None:
+    """Whether a nested group (or sub-SELECT) binds $this in every solution (`_binds_this`);
+    None when it reads $this without binding it."""
+    if not THIS_TOKEN.search(inner):
+        return False
+    nested = inner.index("{", 1) if re.match(r"\{\s*SELECT\b", inner, re.I) else 0
+    if nested and not THIS_TOKEN.search(inner[nested:]):
+        return False  # a sub-SELECT projecting $this unbound: it binds nothing
+    return True if _binds_this(inner, nested) else None
 
 
 def _expression_end(text: str, start: int) -> int:
