@@ -130,6 +130,16 @@ def test_powers_of_authority(kb):
                                             "at": "2023-06-30"}, "power") == []
 
 
+def test_powers_of_authority_keeps_a_role_delegation_to_the_delegators_area(kb):
+    """A phân cấp to a role reaches the agencies of that role inside the delegator's area: a
+    commune two levels below the province, not a commune of another district."""
+    assert rows(kb, "powers-of-authority", {"authority": F + "agency/ubnd-99201",
+                                            "at": "2025-08-01"}, "power", "how", "from") == [
+        ("power/phan-cap-cap-xa", "decentralization", "agency/ubnd-99")]
+    assert rows(kb, "powers-of-authority", {"authority": F + "agency/ubnd-99202",
+                                            "at": "2024-06-01"}, "power") == []
+
+
 def test_delegation_chain(kb):
     assert rows(kb, "delegation-chain", {"power": F + "power/dang-ky-dat-dai"},
                 "step", "from", "to", "basis", "validFrom", "validUntil") == [
