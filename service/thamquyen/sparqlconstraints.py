@@ -7,8 +7,9 @@ subquery of the shape's targets) joined on ?this with the constraint's query eva
 whole, provided pre-binding and joining on ?this mean the same thing: the query binds ?this in
 its top-level group (so every solution has it), projects it (or *), uses no MINUS, VALUES,
 SERVICE, LIMIT or OFFSET, nor an OPTIONAL whose group reads ?this, and every nested SELECT
-projects ?this (or *). Oxigraph then hashes the focus nodes and streams the query through them (putting the
-focus nodes inside the query instead made it hash the query's rows: > 20 GB at ~3 M triples).
+projects ?this (or *). Oxigraph then hashes the focus nodes and streams the query through
+them (putting the focus nodes inside the query instead made it hash the query's rows: > 20 GB
+at ~3 M triples).
 A query that is not of that form is run per focus node with $this pre-bound as SHACL 1.0
 §5.3.1 defines it: the focus node replaces every occurrence of the variable (in nested groups,
 FILTERs, BINDs and sub-SELECTs too; a projected $this becomes `(<node> AS ?this)`). A blank
