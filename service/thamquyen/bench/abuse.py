@@ -67,16 +67,18 @@ class Tally:
                 self.undocumented.append(f"{kind}: {error}")
             return
         status = response.status_code
-        code = ""
+        code, detail = "", ""
         if status >= 400 and response.headers.get("content-type", "").startswith("application/json"):
             with contextlib.suppress(ValueError, AttributeError):
-                code = response.json().get("error", "")
+                body = response.json()
+                code, detail = body.get("error", ""), body.get("detail", "").rpartition(" — ")[2]
         self.statuses[kind][f"{status} {code}".strip()] += 1
         # Only hostile requests may be refused with a 5xx (a documented 503); every 5xx a
         # legitimate client meets counts, busy included.
         documented = status == 503 and code in DOCUMENTED_503 and kind.startswith("attack")
         if status >= 500 and not documented:
-            self.undocumented.append(f"{kind}: {status} {code}")
+            self.undocumented.append(f"{kind}: {status} {code} after {time.monotonic() - started:.1f} s"
+                                     + (f" ({detail})" if detail else ""))
 
     def summary(self) -> dict:
         """Counts, p50/p99/max in ms and statuses per kind."""
