@@ -65,6 +65,29 @@ def test_a_freed_slot_goes_to_a_waiting_light_client_first():
     assert asyncio.run(scenario()) == ["other", "person", "attacker"]
 
 
+def test_the_longest_wait_counts_clients_in_good_standing_only():
+    async def scenario() -> tuple[float, float, float]:
+        gate = Gate(running=1, waiting=8, per_client=4, wait=5, penalty=60)
+        gate.strike("attacker")
+        release = asyncio.Event()
+        tasks = [asyncio.create_task(hold(gate, "first", [], release))]
+        await asyncio.sleep(0.02)
+        tasks.append(asyncio.create_task(hold(gate, "attacker", [], release)))
+        await asyncio.sleep(0.1)
+        only_heavy = gate.longest_wait()
+        tasks.append(asyncio.create_task(hold(gate, "person", [], release)))
+        await asyncio.sleep(0.1)
+        person_waits = gate.longest_wait()
+        release.set()
+        await asyncio.gather(*tasks)
+        return only_heavy, person_waits, gate.longest_wait()
+
+    only_heavy, person_waits, after = asyncio.run(scenario())
+    assert only_heavy == 0.0  # a heavy client waiting stops no one
+    assert 0.05 < person_waits < 1.0
+    assert after == 0.0
+
+
 def test_a_heavy_client_has_one_request_in_flight_and_a_shorter_deadline():
     async def scenario() -> None:
         gate = Gate(running=4, waiting=8, per_client=4, wait=5, penalty=60)
@@ -188,3 +211,30 @@ def test_a_runaway_query_gives_way_after_its_fair_share(serve):  # noqa: F811
     body = stopped.json()
     assert stopped.status_code == 503 and body["error"] == "query_timeout"
     assert "while others waited" in body["detail"] and runaway_done < 15.0
+
+
+def test_once_a_client_has_waited_long_every_query_gives_way_after_a_short_share(serve):  # noqa: F811
+    """Runaways not yet known as such (each one's first) ahead of a person: after the first,
+    each runs SHORT_SHARE, not a whole fair share, once the person (or another) has waited."""
+    served = serve(query_timeout=20.0, sparql_workers=1, sparql_queue=8)
+
+    async def scenario() -> tuple[list[httpx.Response], httpx.Response, float]:
+        async with httpx.AsyncClient(base_url=served.url, timeout=30, trust_env=False) as c:
+            started = time.monotonic()
+            runaways = []
+            for n in range(1, 4):  # three addresses in good standing, in this order
+                runaways.append(asyncio.create_task(c.get("/sparql", params={"query": SPINNING},
+                                headers={"X-Forwarded-For": f"10.66.1.{n}", **JSON})))
+                await asyncio.sleep(0.15)
+            person = await c.get("/sparql", params={"query": "ASK {}"},
+                                 headers={"X-Forwarded-For": "10.1.1.9", **JSON})
+            return await asyncio.gather(*runaways), person, time.monotonic() - started
+
+    runaways, person, person_done = asyncio.run(scenario())
+    assert person.status_code == 200, person.text
+    assert [r.status_code for r in runaways] == [503, 503, 503]
+    assert all(r.json()["error"] == "query_timeout" for r in runaways)
+    # The first one had its share; the two admitted after it ran one short share each.
+    for later in runaways[1:]:
+        assert "one of them over 2.5 s" in later.json()["detail"], later.text
+    assert person_done < 15.0  # three whole shares (5 s in all each) would be 15 s

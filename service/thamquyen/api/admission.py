@@ -71,8 +71,7 @@ class Gate:
     held: int = 0  # slots taken (running)
     held_heavy: int = 0  # … of which by heavy clients
     strikes: dict[str, float] = field(default_factory=dict)  # client → time of its last strike
-    queue: list[tuple[bool, asyncio.Future]] = field(default_factory=list)
-    light_waiting: int = 0  # clients in good standing in the queue
+    queue: list[tuple[bool, asyncio.Future, float]] = field(default_factory=list)  # heavy?, grant, since
 
     @property
     def reserve(self) -> int:
@@ -114,10 +113,11 @@ class Gate:
         if self.clients[client] <= 0:
             del self.clients[client]
 
-    def others_wait(self) -> bool:
-        """True while a client in good standing waits for a slot (read from worker threads:
-        queries running past their fair share then give way)."""
-        return self.light_waiting > 0
+    def longest_wait(self) -> float:
+        """Seconds the longest-waiting client in good standing has waited for a slot, 0 when
+        none waits (read from worker threads: running queries then give way, see executor)."""
+        since = [t for heavy, future, t in list(self.queue) if not heavy and not future.done()]
+        return max(1e-6, time.monotonic() - min(since)) if since else 0.0
 
     def _free(self, heavy: bool) -> bool:
         if self.held >= self.running:
@@ -137,26 +137,24 @@ class Gate:
         """Give free slots to waiters: clients in good standing first, in order of arrival."""
         for wanted in (False, True):
             for entry in list(self.queue):
-                heavy, future = entry
+                heavy, future, _since = entry
                 if heavy != wanted or future.done() or not self._free(heavy):
                     continue
                 self._dequeue(entry)
                 self._take(heavy)
                 future.set_result(None)
 
-    def _dequeue(self, entry: tuple[bool, asyncio.Future]) -> None:
+    def _dequeue(self, entry: tuple[bool, asyncio.Future, float]) -> None:
         self.queue.remove(entry)
-        self.light_waiting -= not entry[0]
 
     async def _acquire(self, heavy: bool) -> None:
-        waiting_ahead = any(not f.done() and (h == heavy or not h) for h, f in self.queue)
+        waiting_ahead = any(not f.done() and (h == heavy or not h) for h, f, _ in self.queue)
         if self._free(heavy) and not waiting_ahead:
             self._take(heavy)
             return
         future = asyncio.get_running_loop().create_future()
-        entry = (heavy, future)
+        entry = (heavy, future, time.monotonic())
         self.queue.append(entry)
-        self.light_waiting += not heavy
         try:
             await asyncio.wait_for(asyncio.shield(future), self.wait)
         except BaseException:

@@ -74,9 +74,9 @@ class QueryFailed(Exception):
 class Executor(Protocol):
     """What the /sparql router needs."""
 
-    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
-        """Run the query (blocking; call it off the event loop); past a fair share of time
-        it may be stopped while `give_way()` is true (others wait)."""
+    def run(self, job: QueryJob, waited: Callable[[], float] | None = None) -> QueryAnswer:
+        """Run the query (blocking; call it off the event loop); past a fair share of time it
+        may be stopped while `waited()` (how long another client has waited) is above 0."""
 
     def close(self) -> None:
         """Stop workers, close connections."""
@@ -114,8 +114,14 @@ STARTUP_SECONDS = 60.0
 SPARE_WORKERS = 1  # query workers started beyond those the admission gate lets run at once
 FAIR_SHARE = 2.0  # seconds of CPU a query may take while other clients wait for a worker
 FAIR_SHARE_WALL = 5.0  # … or seconds in all, CPU or not
+# Once a client has waited LONG_WAIT, every query that has run SHORT_SHARE gives way: the
+# queries admitted ahead of it may all be runaways not yet known as such (each one's first),
+# and a share of 5 s each would keep it waiting past the deadline.
+LONG_WAIT = 2.5
+SHORT_SHARE = 1.0
 POLL_SECONDS = 0.25  # how often a running query looks whether others wait
 FAIR_SHARE_STOP = "fair share"  # the message of a query stopped for others before its deadline
+LONG_WAIT_STOP = "long wait"  # … stopped after SHORT_SHARE for a client waiting LONG_WAIT
 
 
 class _KilledFromOutside(Exception):
@@ -232,12 +238,13 @@ class WorkerPool:
             live = len(self.live)
         return {"live": live, "idle": self.idle.qsize(), "size": self.size}
 
-    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+    def run(self, job: QueryJob, waited: Callable[[], float] | None = None) -> QueryAnswer:
         """Run on an idle worker; past the deadline the worker is killed (503 timeout), and
-        so it is past `FAIR_SHARE` seconds while `give_way()` says others wait for a worker."""
-        return _answer(self.call(asdict(job), give_way))
+        so it is past its fair share while `waited()` says another client waits (see
+        `_gives_way`)."""
+        return _answer(self.call(asdict(job), waited))
 
-    def call(self, payload: dict, give_way: Callable[[], bool] | None = None) -> tuple:
+    def call(self, payload: dict, waited: Callable[[], float] | None = None) -> tuple:
         """The worker's raw answer to one job; past the deadline (waiting for a worker
         included) the worker is killed and QueryFailed("timeout") raised."""
         deadline = time.monotonic() + (payload.get("timeout") or self.timeout)
@@ -249,7 +256,7 @@ class WorkerPool:
                 self._replace(w)  # it died while idle: the query never ran, try another
                 continue
             try:
-                return self._wait(w, deadline, give_way)
+                return self._wait(w, deadline, waited)
             except _KilledFromOutside:
                 continue  # killed by someone else (operator, OOM killer): once more on a fresh one
         raise QueryFailed("too_large", "SPARQL workers keep dying")
@@ -270,15 +277,16 @@ class WorkerPool:
                 if problem:
                     raise QueryFailed("unavailable", problem) from None
 
-    def _wait(self, w: _Worker, deadline: float, give_way: Callable[[], bool] | None = None) -> tuple:
+    def _wait(self, w: _Worker, deadline: float, waited: Callable[[], float] | None = None) -> tuple:
         started, cpu_before = time.monotonic(), cpu_seconds(w.process.pid)
+        stop: str | None = None
         try:
             while True:
                 left = deadline - time.monotonic()
-                ready = w.conn.poll(max(0.0, min(left, POLL_SECONDS) if give_way else left))
+                ready = w.conn.poll(max(0.0, min(left, POLL_SECONDS) if waited else left))
                 if ready or left <= 0:
                     break
-                if give_way and self._had_share(w, started, cpu_before) and give_way():
+                if waited and (stop := self._gives_way(w, started, cpu_before, waited())):
                     break  # had its share while others wait: stopped as at the deadline
             raw = w.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
@@ -294,16 +302,24 @@ class WorkerPool:
             ran = time.monotonic() - started
             log.warning("query stopped after %.1f s; worker %s killed", ran, w.process.pid)
             self._replace(w)
-            raise QueryFailed("timeout", "" if time.monotonic() >= deadline else FAIR_SHARE_STOP)
+            raise QueryFailed("timeout", stop or "")
         self.idle.put(w)
         return raw
 
     @staticmethod
-    def _had_share(w: _Worker, started: float, cpu_before: float) -> bool:
-        """FAIR_SHARE seconds of CPU, or FAIR_SHARE_WALL seconds in all (a machine so busy
-        that the low-priority worker hardly runs)."""
-        return (time.monotonic() - started > FAIR_SHARE_WALL
-                or cpu_seconds(w.process.pid) - cpu_before > FAIR_SHARE)
+    def _gives_way(w: _Worker, started: float, cpu_before: float, waited: float) -> str | None:
+        """Why the query must stop for a client that has waited `waited` seconds, or None: it
+        had its fair share (FAIR_SHARE seconds of CPU, or FAIR_SHARE_WALL in all on a machine so
+        busy that the low-priority worker hardly runs), or it ran SHORT_SHARE and that client
+        has waited LONG_WAIT."""
+        if waited <= 0:
+            return None
+        ran = time.monotonic() - started
+        if waited >= LONG_WAIT and ran >= SHORT_SHARE:
+            return LONG_WAIT_STOP
+        if ran > FAIR_SHARE_WALL or cpu_seconds(w.process.pid) - cpu_before > FAIR_SHARE:
+            return FAIR_SHARE_STOP
+        return None
 
     def close(self) -> None:
         """Ask every worker to stop, then kill what is left."""
@@ -328,7 +344,7 @@ class ThreadExecutor:
     def __init__(self, store: ox.Store, timeout: float):
         self.store, self.timeout = store, timeout
 
-    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+    def run(self, job: QueryJob, waited: Callable[[], float] | None = None) -> QueryAnswer:
         """Run the query; answer 503 at the deadline (the thread runs on; no fair share)."""
         _refuse_federation(job)
         box: list[tuple] = []
@@ -395,7 +411,7 @@ class RemoteExecutor:
         self.client = httpx.Client(auth=remote.httpx_auth(),
                                    timeout=httpx.Timeout(timeout, connect=min(timeout, 5)))
 
-    def run(self, job: QueryJob, give_way: Callable[[], bool] | None = None) -> QueryAnswer:
+    def run(self, job: QueryJob, waited: Callable[[], float] | None = None) -> QueryAnswer:
         """Forward, parse the streamed answer into terms, write it in the negotiated format
         (the remote store has its own scheduling: no fair share here)."""
         _refuse_federation(job)

@@ -20,7 +20,16 @@ from ..admission import Refused
 from ..body import decode_utf8, media_type, read_body
 from ..conneg import negotiate, prefers_html
 from ..errors import ApiError, responses
-from ..executor import FAIR_SHARE, FAIR_SHARE_STOP, FAIR_SHARE_WALL, QueryFailed, QueryJob
+from ..executor import (
+    FAIR_SHARE,
+    FAIR_SHARE_STOP,
+    FAIR_SHARE_WALL,
+    LONG_WAIT,
+    LONG_WAIT_STOP,
+    SHORT_SHARE,
+    QueryFailed,
+    QueryJob,
+)
 from ..named import is_iri, remote_store, yasgui_tabs
 from ..queryguard import QueryRefused, check_shape
 from ..results import GRAPH_TYPES, TABLE_TYPES, content_type
@@ -136,6 +145,14 @@ def query_failure(exc: QueryFailed, timeout: float) -> ApiError:
                         f"the query used over {FAIR_SHARE:g} s of CPU (or {FAIR_SHARE_WALL:g} s in "
                         "all) while others waited for a worker and was stopped; narrow it down "
                         "(LIMIT, filters).")
+    if exc.kind == "timeout" and exc.message == LONG_WAIT_STOP:
+        return ApiError(503, "query_timeout",
+                        f"truy vấn đã chạy hơn {SHORT_SHARE:g} giây trong lúc một người khác đã chờ "
+                        f"máy chạy truy vấn hơn {LONG_WAIT:g} giây nên đã bị dừng để nhường máy; hãy "
+                        "thử lại sau hoặc thu hẹp truy vấn (LIMIT, điều kiện lọc).",
+                        f"the query ran over {SHORT_SHARE:g} s while others waited for a worker, one "
+                        f"of them over {LONG_WAIT:g} s, and was stopped to let them in; try again "
+                        "later or narrow it down (LIMIT, filters).")
     if exc.kind == "timeout":
         return ApiError(503, "query_timeout",
                         f"truy vấn chạy quá {timeout:g} giây nên đã bị dừng; hãy thu hẹp truy vấn "
@@ -254,7 +271,7 @@ async def _handle(request: Request) -> Response:
     job.timeout = gate.deadline(client, state.settings.query_timeout)
     try:
         async with gate.admit(client):
-            answer = await run_in_threadpool(lambda: state.executor().run(job, gate.others_wait))
+            answer = await run_in_threadpool(lambda: state.executor().run(job, gate.longest_wait))
     except QueryFailed as exc:
         if exc.kind in ("timeout", "too_large"):
             gate.strike(client)  # its next queries wait behind the others, with less time
