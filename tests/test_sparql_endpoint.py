@@ -264,3 +264,18 @@ def test_real_server_refuses_updates(live_url, no_proxy):
     assert_error(response, 403, "read_only")
     check = httpx.get(f"{live_url}/sparql", params={"query": INSERTED}, timeout=30)
     assert check.json()["boolean"] is False
+
+
+def test_a_data_home_of_its_own_still_finds_the_installed_browser_assets(tmp_path, monkeypatch):
+    """THAMQUYEN_HOME points at the data; `npm ci` put YASGUI and Swagger UI in the install."""
+    from thamquyen import paths
+    from thamquyen.api.routers.apidocs import asset_dir
+    from thamquyen.api.settings import Settings, find_yasgui
+
+    build = paths.install_root() / "node_modules" / "@zazuko" / "yasgui" / "build"
+    if not (build / "yasgui.min.js").is_file():
+        pytest.skip("npm ci has not been run here (setup.sh runs it)")
+    monkeypatch.setenv("THAMQUYEN_HOME", str(tmp_path))
+    assert paths.project_root() == tmp_path.resolve()
+    assert find_yasgui(Settings()) == build
+    assert asset_dir("swagger") is not None and asset_dir("redoc") is not None

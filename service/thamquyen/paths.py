@@ -16,6 +16,12 @@ def project_root() -> Path:
     env = os.environ.get("THAMQUYEN_HOME")
     if env:
         return Path(env).resolve()
+    return install_root()
+
+
+def install_root() -> Path:
+    """The repository this package sits in, whatever THAMQUYEN_HOME says: `npm ci` puts the
+    browser assets (YASGUI, Swagger UI, ReDoc) in its node_modules/."""
     return Path(__file__).resolve().parents[2]
 
 

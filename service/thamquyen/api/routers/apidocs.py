@@ -26,7 +26,7 @@ MISSING = ("<!doctype html><html lang='vi'><meta charset='utf-8'><title>API</tit
 def asset_dir(name: str) -> Path | None:
     """The folder of an npm package's browser build, or None before `npm ci`."""
     folder, probe = ASSETS[name]
-    for base in (paths.project_root(), Path(__file__).resolve().parents[4]):
+    for base in (paths.project_root(), paths.install_root()):
         candidate = base / "node_modules" / folder
         if (candidate / probe).is_file():
             return candidate
