@@ -30,6 +30,11 @@ def vn_date(iso: str | None, open_end: str = "…") -> str:
     return answer_date(iso[:10]) if iso else open_end
 
 
+def vi_number(value: float) -> str:
+    """A number as Vietnamese writes it, with a decimal comma: 2.5 → 2,5."""
+    return f"{value:g}".replace(".", ",")
+
+
 def span(valid_from: str | None, valid_until: str | None, lang: str = "vi") -> str:
     """A validity as words: "từ 01/07/2025", "từ 01/01/2021 đến 30/06/2025"."""
     if not valid_from and not valid_until:

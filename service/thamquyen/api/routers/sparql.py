@@ -34,6 +34,7 @@ from ..named import is_iri, remote_store, yasgui_tabs
 from ..queryguard import QueryRefused, check_shape
 from ..results import GRAPH_TYPES, TABLE_TYPES, content_type
 from ..state import ServiceState, service
+from ..wording import vi_number
 
 router = APIRouter()
 
@@ -147,9 +148,9 @@ def query_failure(exc: QueryFailed, timeout: float) -> ApiError:
                         "(LIMIT, filters).")
     if exc.kind == "timeout" and exc.message == LONG_WAIT_STOP:
         return ApiError(503, "query_timeout",
-                        f"truy vấn đã chạy hơn {SHORT_SHARE:g} giây trong lúc một người khác đã chờ "
-                        f"máy chạy truy vấn hơn {LONG_WAIT:g} giây nên đã bị dừng để nhường máy; hãy "
-                        "thử lại sau hoặc thu hẹp truy vấn (LIMIT, điều kiện lọc).",
+                        f"truy vấn đã chạy hơn {vi_number(SHORT_SHARE)} giây trong lúc một người khác "
+                        f"đã chờ máy chạy truy vấn hơn {vi_number(LONG_WAIT)} giây nên đã bị dừng để "
+                        "nhường máy; hãy thử lại sau hoặc thu hẹp truy vấn (LIMIT, điều kiện lọc).",
                         f"the query ran over {SHORT_SHARE:g} s while others waited for a worker, one "
                         f"of them over {LONG_WAIT:g} s, and was stopped to let them in; try again "
                         "later or narrow it down (LIMIT, filters).")
