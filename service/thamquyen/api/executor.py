@@ -128,6 +128,17 @@ class _KilledFromOutside(Exception):
     """The worker got SIGKILL from another process while running a query."""
 
 
+def worker_environment() -> dict[str, str]:
+    """The environment a worker process starts with: this one's, with one line per crash in
+    the log and at most two malloc arenas (unless the operator chose a number)."""
+    # glibc reserves 64 MB of address space per arena and makes one per busy thread (RocksDB
+    # starts three): a worker's address space at start-up went from 0.3 GB to 0.56-0.8 GB
+    # from run to run, so under its cap (RLIMIT_AS) a thread could not get a stack and the
+    # worker aborted before it was ready; a query's share of the cap varied as much.
+    return {**os.environ, "RUST_BACKTRACE": "0",
+            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
+
+
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen
@@ -164,8 +175,7 @@ class WorkerPool:
             process = subprocess.Popen(
                 [sys.executable, "-m", self.module, str(theirs.fileno()), self.location,
                  str(self.memory_mb), str(self.nice)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                env={**os.environ, "RUST_BACKTRACE": "0"})  # one line per crash in the log
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=worker_environment())
         except BaseException:
             mine.close()
             raise
