@@ -25,6 +25,13 @@ def install_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def node_modules() -> list[Path]:
+    """Where `npm ci` may have put the browser assets: the data home's node_modules/, then
+    the install's (a data home of its own usually has none)."""
+    found = [project_root() / "node_modules", install_root() / "node_modules"]
+    return found if found[0] != found[1] else found[:1]
+
+
 def ontology_dir() -> Path:
     """The ontology folder."""
     return project_root() / "ontology"

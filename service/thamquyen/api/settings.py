@@ -186,8 +186,7 @@ def yasgui_candidates(settings: Settings) -> list[Path]:
 
     found = [settings.yasgui_dir] if settings.yasgui_dir else []
     found.append(Path(__file__).resolve().parents[1] / "static" / "vendor" / "yasgui")
-    for base in (paths.project_root(), paths.install_root()):  # a data home may have its own
-        found.append(base / "node_modules" / "@zazuko" / "yasgui" / "build")
+    found.extend(modules / "@zazuko" / "yasgui" / "build" for modules in paths.node_modules())
     return [p for p in found if p is not None]
 
 

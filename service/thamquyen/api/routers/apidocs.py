@@ -26,8 +26,8 @@ MISSING = ("<!doctype html><html lang='vi'><meta charset='utf-8'><title>API</tit
 def asset_dir(name: str) -> Path | None:
     """The folder of an npm package's browser build, or None before `npm ci`."""
     folder, probe = ASSETS[name]
-    for base in (paths.project_root(), paths.install_root()):
-        candidate = base / "node_modules" / folder
+    for modules in paths.node_modules():
+        candidate = modules / folder
         if (candidate / probe).is_file():
             return candidate
     return None
